@@ -1,0 +1,20 @@
+// Tests run against TypeScript sources (transformed by swc); `@vigil/*` imports resolve to the
+// packages' src so a test never runs stale dist. Tests that spawn the CLI use the built dist,
+// which `npm test` builds first.
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'es6' } }],
+  },
+  moduleNameMapper: {
+    '^@vigil/core$': '<rootDir>/packages/core/src/index.ts',
+    '^@vigil/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
+    '^@vigil/core/runtime$': '<rootDir>/packages/core/src/runtime.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  testMatch: ['<rootDir>/{packages,plugins,examples}/*/{src,test}/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  testTimeout: 30000,
+};

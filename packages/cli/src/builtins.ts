@@ -1,0 +1,18 @@
+import { isPluginDefinition } from '@vigil/core';
+import { Registry } from '@vigil/core/runtime';
+import * as outputsFile from '@vigil/outputs-file';
+import * as processorsOverride from '@vigil/processors-override';
+
+const BUILTIN_PACKAGES: Record<string, Record<string, unknown>> = {
+  '@vigil/outputs-file': outputsFile,
+  '@vigil/processors-override': processorsOverride,
+};
+
+/** A registry holding every built-in plugin; third-party packages are added from the config. */
+export function builtinRegistry(): Registry {
+  const registry = new Registry();
+  for (const [packageName, exports] of Object.entries(BUILTIN_PACKAGES)) {
+    for (const value of Object.values(exports)) if (isPluginDefinition(value)) registry.add(value, packageName);
+  }
+  return registry;
+}

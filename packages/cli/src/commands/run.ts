@@ -1,0 +1,66 @@
+import { Agent, ConfigErrors, createEnvironment, logLevelOf, type AgentEnvironment, type Registry } from '@vigil/core/runtime';
+import { loadFromFlags, type SourceFlags } from '../load.js';
+
+export interface RunFlags extends SourceFlags {
+  once?: boolean;
+  debug?: boolean;
+}
+
+/** `vigil --once`: one gather, every output flushed; exit 1 if any output failed. */
+async function runOnce(agent: Agent): Promise<number> {
+  await agent.start({ schedule: false });
+  await agent.gatherOnce();
+  const written = await agent.stop();
+  return written ? 0 : 1;
+}
+
+/**
+ * Runs until SIGTERM/SIGINT (stop, flush, exit 0). SIGHUP reloads the configuration, keeping
+ * the running one if the new one is invalid; SIGUSR1 flushes every output now.
+ */
+async function runForever(first: Agent, env: AgentEnvironment, flags: RunFlags, registry: Registry): Promise<number> {
+  let agent = first;
+  let busy: Promise<unknown> = agent.start();
+  const log = env.logger;
+
+  const reload = async () => {
+    log.info('SIGHUP: reloading the configuration');
+    try {
+      const config = await loadFromFlags(flags, registry);
+      const next = new Agent(config, env);
+      await agent.stop();
+      env.logger.level = logLevelOf({ ...config.agent, debug: flags.debug || config.agent.debug });
+      agent = next;
+      await agent.start();
+      log.info('configuration reloaded');
+    } catch (err) {
+      const detail = err instanceof ConfigErrors ? err.errors.map((e) => e.message).join('; ') : (err as Error).message;
+      log.error(`reload failed, keeping the running configuration: ${detail}`);
+    }
+  };
+
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      log.info(`${signal}: stopping, flushing outputs`);
+      process.removeAllListeners('SIGHUP');
+      process.removeAllListeners('SIGUSR1');
+      void busy.then(() => agent.stop()).then(() => resolve(0));
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.on('SIGHUP', () => {
+      busy = busy.then(reload);
+    });
+    process.on('SIGUSR1', () => {
+      log.info('SIGUSR1: flushing outputs now');
+      busy = busy.then(() => agent.flushNow());
+    });
+  });
+}
+
+export async function run(flags: RunFlags, registry: Registry): Promise<number> {
+  const config = await loadFromFlags(flags, registry);
+  const env = createEnvironment(config.agent, config.secrets, { debug: flags.debug });
+  const agent = new Agent(config, env);
+  return flags.once ? runOnce(agent) : runForever(agent, env, flags, registry);
+}

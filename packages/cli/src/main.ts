@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { VERSION } from '@vigil/core';
+import { ConfigError, ConfigErrors } from '@vigil/core/runtime';
+import { builtinRegistry } from './builtins.js';
+import { config } from './commands/config.js';
+import { heartbeat } from './commands/heartbeat.js';
+import { plugins } from './commands/plugins.js';
+import { run } from './commands/run.js';
+import { test } from './commands/test.js';
+import { validate } from './commands/validate.js';
+import { USAGE, UsageError } from './usage.js';
+
+const FLAGS = {
+  config: { type: 'string', multiple: true },
+  'config-directory': { type: 'string' },
+  once: { type: 'boolean' },
+  debug: { type: 'boolean' },
+  'test-wait': { type: 'string' },
+  inputs: { type: 'string' },
+  processors: { type: 'string' },
+  outputs: { type: 'string' },
+  print: { type: 'boolean' },
+  version: { type: 'boolean', short: 'V' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const SOURCE_FLAGS = ['config', 'config-directory', 'debug'];
+/** Which flags each command takes; any other is a usage error. */
+const COMMAND_FLAGS: Record<string, string[]> = {
+  run: [...SOURCE_FLAGS, 'once'],
+  test: [...SOURCE_FLAGS, 'test-wait'],
+  validate: SOURCE_FLAGS,
+  heartbeat: [...SOURCE_FLAGS, 'print'],
+  config: ['inputs', 'processors', 'outputs'],
+  plugins: [],
+  version: [],
+  help: [],
+};
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: FLAGS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0]);
+  }
+  const { values: flags, positionals } = parsed;
+  if (flags.help) return (process.stdout.write(USAGE), 0);
+  if (flags.version) return (process.stdout.write(`vigil ${VERSION}\n`), 0);
+  const command = positionals[0] ?? 'run';
+  if (!(command in COMMAND_FLAGS)) throw new UsageError(`unknown command "${command}"`);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+  const stray = Object.keys(flags).filter((f) => !COMMAND_FLAGS[command].includes(f));
+  if (stray.length > 0) throw new UsageError(`"${command}" does not take --${stray[0]}`);
+
+  const registry = builtinRegistry();
+  switch (command) {
+    case 'run':
+      return run(flags, registry);
+    case 'test':
+      return test(flags, registry);
+    case 'validate':
+      return validate(flags, registry);
+    case 'heartbeat':
+      return heartbeat(flags, registry);
+    case 'config':
+      return config(flags, registry);
+    case 'plugins':
+      return plugins(registry);
+    case 'version':
+      return (process.stdout.write(`vigil ${VERSION}\n`), 0);
+    default:
+      return (process.stdout.write(USAGE), 0);
+  }
+}
+
+/**
+ * Plugins may hold sockets or timers open: once a command is done, vigil exits, but only
+ * after stdout and stderr have been handed everything (pipes are written asynchronously).
+ */
+function exitWhenFlushed(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+main(process.argv.slice(2)).then(
+  (code) => exitWhenFlushed(code),
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`vigil: ${err.message}\nRun "vigil --help" for usage.\n`);
+      return exitWhenFlushed(2);
+    }
+    if (err instanceof ConfigErrors) {
+      for (const e of err.errors) process.stderr.write(`${e.message}\n`);
+    } else if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+    } else {
+      process.stderr.write(`vigil: ${(err as Error)?.message ?? String(err)}\n`);
+      if (process.argv.includes('--debug')) process.stderr.write(`${(err as Error)?.stack}\n`);
+    }
+    exitWhenFlushed(1);
+  },
+);

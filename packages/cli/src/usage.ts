@@ -1,0 +1,26 @@
+/** A mistake in how vigil was invoked: printed with a hint, exit code 2. */
+export class UsageError extends Error {}
+
+export const USAGE = `Usage: vigil [command] [flags]
+
+Commands:
+  run        run the agent (the default command)
+  test       gather once, print the metrics as line protocol ("> …"), run no output
+  validate   check the configuration without running anything
+  config     print a sample configuration (--inputs a,b --processors c --outputs d)
+  plugins    list every plugin with its kind and package
+  heartbeat  --print: show the message each heartbeat output would send now
+  version    print the version
+
+Flags:
+  --config FILE|URL        a configuration file or http(s) URL (repeatable)
+  --config-directory DIR   also load every *.toml and *.conf in DIR, in name order
+  --once                   (run) gather once, flush every output, exit (1 if a write failed)
+  --test-wait SECONDS      (test) let service inputs run this long before stopping
+  --debug                  log at debug level
+  --version, -V            print the version
+  --help, -h               print this help
+
+With no --config, vigil reads $VIGIL_CONFIG_PATH, else runs an embedded default
+(inputs.system every 10s to outputs.file on stdout).
+`;

@@ -1,0 +1,156 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineInput, defineOutput, defineProcessor, type Item } from '../index.js';
+import { Registry } from '../registry.js';
+import { loadConfig } from '../config/load.js';
+import { Agent } from './agent.js';
+import { createEnvironment } from './environment.js';
+
+const written: Item[][] = [];
+let failuresLeft = 0;
+
+const counter = defineInput<{ n: number; token: string }>({
+  name: 'counter',
+  description: 'emits n metrics per gather',
+  sample: '',
+  schema: { type: 'object', properties: { n: { type: 'integer', default: 1 }, token: { type: 'string', default: '', secret: true } } },
+  create: (ctx) => ({
+    gather(acc) {
+      for (let i = 0; i < ctx.options.n; i++) acc.addFields(i % 2 ? 'odd' : 'even', { i: BigInt(i) }, { plugin: 'counter' });
+      if (ctx.options.token) ctx.log.warn(`calling home with ${ctx.options.token}`);
+      const seen = (ctx.state.load() as number | undefined) ?? 0;
+      ctx.state.save(seen + ctx.options.n);
+    },
+  }),
+});
+const upper = defineProcessor({
+  name: 'upper',
+  description: 'upper-cases names',
+  sample: '',
+  schema: { type: 'object', properties: {} },
+  create: () => ({ process: (item) => ({ ...item, name: item.name.toUpperCase() }) }),
+});
+const memory = defineOutput({
+  name: 'memory',
+  description: 'keeps batches; fails while failuresLeft > 0',
+  sample: '',
+  accepts: ['metric'],
+  schema: { type: 'object', properties: {} },
+  create: () => ({
+    write(batch) {
+      if (failuresLeft > 0) {
+        failuresLeft--;
+        throw new Error('backend unavailable');
+      }
+      written.push(batch);
+    },
+  }),
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'vigil-agent-'));
+
+async function agentFor(toml: string): Promise<Agent> {
+  const registry = new Registry();
+  for (const d of [counter, upper, memory]) registry.add(d, 'test');
+  const config = await loadConfig([{ label: 't.toml', display: 't.toml', dir, text: toml, secrets: [] }], registry);
+  const env = createEnvironment({ ...config.agent, logfile: join(dir, 'agent.log') }, config.secrets);
+  return new Agent(config, env);
+}
+
+beforeEach(() => {
+  written.length = 0;
+  failuresLeft = 0;
+});
+
+describe('agent pipeline', () => {
+  it('runs items through processors in order, adds global and host tags, and batches writes', async () => {
+    const agent = await agentFor(`
+[agent]
+  hostname = "web-01"
+  metric_batch_size = 3
+[global_tags]
+  dc = "eu"
+[[inputs.counter]]
+  n = 7
+  [inputs.counter.tags]
+    role = "db"
+[[processors.upper]]
+[[outputs.memory]]
+`);
+    await agent.start({ schedule: false });
+    await agent.gatherOnce();
+    expect(await agent.stop()).toBe(true);
+    expect(written.map((b) => b.length)).toEqual([3, 3, 1]);
+    expect(written.flat()[0]).toMatchObject({ name: 'EVEN', tags: { plugin: 'counter', role: 'db', dc: 'eu', host: 'web-01' } });
+    const stats = agent.env.stats.snapshot();
+    expect(stats.agent).toMatchObject({ metrics_gathered: 7, metrics_written: 7, metrics_dropped: 0 });
+  });
+
+  it('counts what an output filters with namepass, and what overflow drops', async () => {
+    const agent = await agentFor(`
+[[inputs.counter]]
+  n = 10
+[[outputs.memory]]
+  namepass = ["odd"]
+  metric_buffer_limit = 2
+  metric_batch_size = 100
+`);
+    await agent.start({ schedule: false });
+    await agent.gatherOnce();
+    await agent.stop();
+    const [out] = agent.env.stats.snapshot().outputs.memory;
+    expect(out).toMatchObject({ metrics_filtered: 5, metrics_added: 5, metrics_dropped: 3, metrics_written: 2 });
+    expect(written.flat().map((m) => m.name)).toEqual(['odd', 'odd']);
+    expect(readFileSync(join(dir, 'agent.log'), 'utf8')).toMatch(/buffer full: dropped 3 oldest items \(metric_buffer_limit = 2\)/);
+  });
+
+  it('keeps a failed batch at the front, logs the failure, and writes it on the next flush', async () => {
+    const agent = await agentFor('[[inputs.counter]]\n  n = 4\n[[outputs.memory]]\n');
+    await agent.start({ schedule: false });
+    await agent.gatherOnce();
+    failuresLeft = 1;
+    expect(await agent.flushNow()).toBe(false);
+    expect(written).toEqual([]);
+    expect(await agent.flushNow()).toBe(true);
+    expect(written.flat().map((m) => (m as { fields: { i: bigint } }).fields.i)).toEqual([0n, 1n, 2n, 3n]);
+    await agent.stop();
+    const [out] = agent.env.stats.snapshot().outputs.memory;
+    expect(out).toMatchObject({ errors: 1, metrics_written: 4, buffer_size: 0 });
+    const errors = agent.env.ring.entries().filter((e) => e.level === 'error');
+    expect(errors[0]).toMatchObject({ source: 'outputs.memory', message: expect.stringContaining('write of 4 items failed: backend unavailable; 4 items kept') });
+  });
+
+  it('counts and logs what is still unwritten when it must stop', async () => {
+    const agent = await agentFor('[agent]\n  shutdown_timeout = "1s"\n[[inputs.counter]]\n  n = 3\n[[outputs.memory]]\n');
+    await agent.start({ schedule: false });
+    await agent.gatherOnce();
+    failuresLeft = 100;
+    expect(await agent.stop()).toBe(false);
+    expect(agent.env.stats.snapshot().agent.metrics_dropped).toBe(3);
+    expect(agent.env.ring.entries().map((e) => e.message)).toContain('stopping with 3 items unwritten; they are dropped');
+  });
+
+  it('never lets a secret option value reach a log line or the log ring', async () => {
+    const agent = await agentFor('[[inputs.counter]]\n  token = "s3cr3t-value"\n[[outputs.memory]]\n');
+    await agent.start({ schedule: false });
+    await agent.gatherOnce();
+    await agent.stop();
+    const log = readFileSync(join(dir, 'agent.log'), 'utf8');
+    expect(log).toContain('calling home with ***');
+    expect(log).not.toContain('s3cr3t-value');
+    expect(JSON.stringify(agent.env.ring.entries())).not.toContain('s3cr3t-value');
+  });
+
+  it('keeps plugin state in the statefile across a restart', async () => {
+    const statefile = join(dir, 'state.json');
+    const toml = `[agent]\n  statefile = "${statefile}"\n[[inputs.counter]]\n  n = 2\n[[outputs.memory]]\n`;
+    for (let run = 0; run < 2; run++) {
+      const agent = await agentFor(toml);
+      await agent.start({ schedule: false });
+      await agent.gatherOnce();
+      await agent.stop();
+    }
+    expect(JSON.parse(readFileSync(statefile, 'utf8'))).toEqual({ 'inputs.counter': 4 });
+  });
+});

@@ -1,0 +1,37 @@
+import type { Logger } from 'pino';
+import { createAgentLogger } from '../log/logger.js';
+import { LogRing } from '../log/ring.js';
+import { Redactor } from '../log/redactor.js';
+import { Stats } from '../stats/stats.js';
+import type { AgentConfig } from '../config/model.js';
+
+/** What outlives a config reload: the logger, its ring, the counters and the secrets. */
+export interface AgentEnvironment {
+  logger: Logger;
+  ring: LogRing;
+  stats: Stats;
+  redactor: Redactor;
+  /** Milliseconds since the epoch when the process started. */
+  startTime: number;
+}
+
+export function logLevelOf(agent: Pick<AgentConfig, 'debug' | 'quiet'>): 'debug' | 'info' | 'error' {
+  return agent.debug ? 'debug' : agent.quiet ? 'error' : 'info';
+}
+
+export function createEnvironment(agent: AgentConfig, secrets: string[], overrides: { debug?: boolean } = {}): AgentEnvironment {
+  const ring = new LogRing();
+  const stats = new Stats();
+  const redactor = new Redactor();
+  for (const s of secrets) redactor.add(s);
+  const logger = createAgentLogger(
+    {
+      level: logLevelOf({ ...agent, debug: overrides.debug || agent.debug }),
+      logfile: agent.logfile,
+      format: agent.logformat,
+      timezone: agent.log_with_timezone,
+    },
+    { ring, counts: stats.logCounts, redactor },
+  );
+  return { logger, ring, stats, redactor, startTime: Date.now() };
+}

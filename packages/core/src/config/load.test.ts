@@ -1,0 +1,124 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineInput, defineOutput } from '../index.js';
+import { Registry } from '../registry.js';
+import { loadConfig } from './load.js';
+import { readSources } from './sources.js';
+import { ConfigErrors } from './errors.js';
+
+const dummyInput = defineInput<{ url: string; timeout: number; headers: Record<string, string>; count: number }>({
+  name: 'dummy',
+  description: 'test input',
+  sample: '[[inputs.dummy]]\n',
+  schema: {
+    type: 'object',
+    required: ['url'],
+    properties: {
+      url: { type: 'string', description: 'where' },
+      timeout: { duration: true, default: '5s', description: 'how long' },
+      headers: { type: 'object', additionalProperties: { type: 'string' }, default: {}, secret: true, description: 'headers' },
+      count: { type: 'integer', default: 1, description: 'how many' },
+    },
+  },
+  check: (o) => (o.count > 10 ? { option: 'count', message: 'option "count" must be at most 10' } : undefined),
+  create: () => ({ gather() {} }),
+});
+const nullOutput = defineOutput({ name: 'null', description: 'x', sample: '', accepts: ['metric'], schema: { type: 'object', properties: {} }, create: () => ({ write() {} }) });
+
+function registry(): Registry {
+  const r = new Registry();
+  r.add(dummyInput, 'test');
+  r.add(nullOutput, 'test');
+  return r;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'vigil-load-'));
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+async function load(text: string, name = 'vigil.toml') {
+  const path = file(name, text);
+  return loadConfig(await readSources([path]), registry());
+}
+
+async function errorsOf(text: string): Promise<string[]> {
+  try {
+    await load(text, 'bad.toml');
+  } catch (err) {
+    if (err instanceof ConfigErrors) return err.errors.map((e) => e.message.replace(dir + '/', ''));
+    throw err;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('config loading', () => {
+  it('applies Telegraf defaults and turns durations into milliseconds', async () => {
+    const config = await load('[agent]\n  interval = "1m30s"\n[[inputs.dummy]]\n  url = "http://x"\n');
+    expect(config.agent).toMatchObject({ interval: 90_000, flush_interval: 10_000, metric_batch_size: 1000, metric_buffer_limit: 10000, round_interval: true });
+    expect(config.inputs[0].options).toEqual({ url: 'http://x', timeout: 5000, headers: {}, count: 1 });
+  });
+
+  it('names the file, the line of the key and the nearest option for a misspelt option', async () => {
+    expect(await errorsOf('[[inputs.dummy]]\n  url = "x"\n  intervall = "10s"\n')).toEqual([
+      'bad.toml:3: inputs.dummy: option "intervall" is not allowed (did you mean "interval"?)',
+    ]);
+  });
+
+  it('reports a wrong type, a bad duration and a missing option, each on its own line', async () => {
+    const errors = await errorsOf('[[inputs.dummy]]\n  url = "x"\n  count = "3"\n\n[[inputs.dummy]]\n  timeout = "soon"\n');
+    expect(errors).toEqual([
+      'bad.toml:3: inputs.dummy: option "count" must be an integer, got string "3"',
+      'bad.toml:5: inputs.dummy: option "url" is required',
+      'bad.toml:6: inputs.dummy: option "timeout" must be a duration such as "10s", "1m" or "500ms", got string "soon"',
+    ]);
+  });
+
+  it('points a TOML syntax error at its line', async () => {
+    const [error] = await errorsOf('[agent]\n  interval = "10s"\n  debug = tru\n');
+    expect(error).toMatch(/^bad\.toml:3: TOML syntax error: /);
+  });
+
+  it('suggests the nearest plugin for an unknown one and the nearest section for an unknown table', async () => {
+    expect(await errorsOf('[[inputs.dumy]]\n[agnt]\n')).toEqual([
+      'bad.toml:2: unknown section "agnt" (did you mean "agent"?); expected one of agent, global_tags, inputs, processors, outputs',
+      'bad.toml:1: inputs.dumy: unknown plugin (did you mean "dummy"?); `vigil plugins` lists those available',
+    ]);
+  });
+
+  it("reports a plugin's own check at the option's line", async () => {
+    expect(await errorsOf('[[inputs.dummy]]\n  url = "x"\n  count = 11\n')).toEqual(['bad.toml:3: inputs.dummy: option "count" must be at most 10']);
+  });
+
+  it('substitutes ${VAR} and ${VAR:-default} and collects secret option values', async () => {
+    process.env.VIGIL_TEST_TOKEN = 'tok-123456';
+    const config = await load('[[inputs.dummy]]\n  url = "${VIGIL_TEST_URL:-http://fallback}"\n  headers = { Authorization = "Bearer ${VIGIL_TEST_TOKEN}" }\n');
+    expect(config.inputs[0].options).toMatchObject({ url: 'http://fallback', headers: { Authorization: 'Bearer tok-123456' } });
+    expect(config.secrets).toContain('Bearer tok-123456');
+  });
+
+  it('loads an inline table that spans several lines, as in the heartbeat spec', async () => {
+    const config = await load('[[inputs.dummy]]\n  url = "x"\n  headers = {\n    Authorization = "Token abc"\n  }\n  count = 2\n');
+    expect(config.inputs[0].options).toMatchObject({ headers: { Authorization: 'Token abc' }, count: 2 });
+  });
+
+  it('keeps plugins from every source in order, later [agent] keys winning, and lists sources by absolute path', async () => {
+    const a = file('a.toml', '[agent]\n  interval = "5s"\n[[inputs.dummy]]\n  url = "a"\n');
+    const b = file('b.toml', '[agent]\n  interval = "7s"\n[[inputs.dummy]]\n  url = "b"\n');
+    const config = await loadConfig(await readSources([a, b]), registry());
+    expect(config.agent.interval).toBe(7000);
+    expect(config.inputs.map((i) => i.options.url)).toEqual(['a', 'b']);
+    expect(config.sources).toEqual([a, b]);
+  });
+
+  it('separates common options from the plugin own ones', async () => {
+    const config = await load('[[inputs.dummy]]\n  url = "x"\n  alias = "mine"\n  namepass = ["cpu*"]\n  fieldpass = ["usage_*"]\n  [inputs.dummy.tags]\n    env = "prod"\n');
+    const [input] = config.inputs;
+    expect(input.id).toBe('mine');
+    expect(input.common).toEqual({ alias: 'mine', namepass: ['cpu*'], fieldinclude: ['usage_*'], tags: { env: 'prod' } });
+    expect(input.options).not.toHaveProperty('alias');
+  });
+});

@@ -1,0 +1,201 @@
+import { parse, TomlError } from 'smol-toml';
+import type { Registry } from '../registry.js';
+import type { OptionsSchema, PluginDefinition, PluginKind } from '../sdk/plugin.js';
+import { substituteEnv } from './env.js';
+import { ConfigError, ConfigErrors, didYouMean } from './errors.js';
+import type { AgentConfig, CommonOptions, LoadedConfig, PluginConfig } from './model.js';
+import { AGENT_SCHEMA, COMMON_PROPERTIES } from './schemas.js';
+import type { ConfigSource } from './sources.js';
+import { findKeyLines, lineOf, type KeyLines } from './toml-lines.js';
+import { compileSchema, secretValues, type CompiledSchema } from './validator.js';
+
+const PLUGIN_KINDS: PluginKind[] = ['inputs', 'processors', 'outputs'];
+const TOP_LEVEL = ['agent', 'global_tags', ...PLUGIN_KINDS];
+
+interface ParsedSource {
+  source: ConfigSource;
+  doc: Record<string, unknown>;
+  lines: KeyLines;
+}
+
+const compiledByDefinition = new WeakMap<PluginDefinition, CompiledSchema>();
+const agentSchema = compileSchema(AGENT_SCHEMA);
+
+function schemaWithCommonOptions(def: PluginDefinition): CompiledSchema {
+  let compiled = compiledByDefinition.get(def);
+  if (!compiled) {
+    const merged: OptionsSchema = { ...def.schema, properties: { ...COMMON_PROPERTIES[def.kind], ...def.schema.properties } };
+    compiled = compileSchema(merged);
+    compiledByDefinition.set(def, compiled);
+  }
+  return compiled;
+}
+
+const isTable = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
+
+function parseSource(source: ConfigSource): ParsedSource {
+  const text = substituteEnv(source.text);
+  try {
+    return { source, doc: parse(text) as Record<string, unknown>, lines: findKeyLines(text) };
+  } catch (err) {
+    if (err instanceof TomlError) {
+      const reason = err.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
+      throw new ConfigError({ file: source.label, line: err.line }, undefined, `TOML syntax error: ${reason} (column ${err.column})`);
+    }
+    throw err;
+  }
+}
+
+/**
+ * Reads the agent table of every source (later sources override earlier keys), so the
+ * third-party packages it names can be loaded before plugins are checked.
+ */
+function mergeAgent(parsed: ParsedSource[], errors: ConfigError[]): AgentConfig {
+  const merged: Record<string, unknown> = {};
+  let where = { file: parsed[0]?.source.label ?? '(none)', lines: parsed[0]?.lines ?? new Map() };
+  for (const p of parsed) {
+    const agent = p.doc.agent;
+    if (agent === undefined) continue;
+    if (!isTable(agent)) {
+      errors.push(new ConfigError({ file: p.source.label, line: lineOf(p.lines, 'agent') }, undefined, '"agent" must be a table'));
+      continue;
+    }
+    Object.assign(merged, agent);
+    where = { file: p.source.label, lines: p.lines };
+  }
+  for (const e of agentSchema.validate(merged)) {
+    const hint = e.message.endsWith('is not allowed') ? didYouMean(e.option, agentSchema.knownOptions) : '';
+    errors.push(new ConfigError({ file: where.file, line: lineOf(where.lines, `agent.${e.option}`) }, 'agent', e.message + hint));
+  }
+  const agent = merged as unknown as AgentConfig;
+  if (agent.log_with_timezone && agent.log_with_timezone !== 'local') {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: agent.log_with_timezone });
+    } catch {
+      errors.push(new ConfigError({ file: where.file, line: lineOf(where.lines, 'agent.log_with_timezone') }, 'agent', `option "log_with_timezone" must be "", "local" or a timezone name such as "Europe/Berlin", got "${agent.log_with_timezone}"`));
+    }
+  }
+  return agent;
+}
+
+function splitOptions(def: PluginDefinition, table: Record<string, unknown>): { options: Record<string, unknown>; common: CommonOptions } {
+  const options: Record<string, unknown> = {};
+  const common: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(table)) (k in def.schema.properties ? options : common)[k] = v;
+  // Telegraf's old names for the field modifiers.
+  if (common.fieldpass) common.fieldinclude = [...((common.fieldinclude as string[]) ?? []), ...(common.fieldpass as string[])];
+  if (common.fielddrop) common.fieldexclude = [...((common.fieldexclude as string[]) ?? []), ...(common.fielddrop as string[])];
+  delete common.fieldpass;
+  delete common.fielddrop;
+  return { options, common: common as CommonOptions };
+}
+
+function loadPlugins(kind: PluginKind, p: ParsedSource, registry: Registry, errors: ConfigError[], secrets: string[]): PluginConfig[] {
+  const section = p.doc[kind];
+  if (section === undefined) return [];
+  const file = p.source.label;
+  if (!isTable(section)) {
+    errors.push(new ConfigError({ file, line: lineOf(p.lines, kind) }, undefined, `"${kind}" must hold tables such as [[${kind}.name]]`));
+    return [];
+  }
+  const out: PluginConfig[] = [];
+  for (const [name, value] of Object.entries(section)) {
+    const fullName = `${kind}.${name}`;
+    const registered = registry.get(kind, name);
+    if (!registered) {
+      const hint = didYouMean(name, registry.names(kind));
+      errors.push(new ConfigError({ file, line: lineOf(p.lines, `${fullName}.0`) ?? lineOf(p.lines, fullName) }, fullName, `unknown plugin${hint}; \`vigil plugins\` lists those available`));
+      continue;
+    }
+    const { definition: def, packageName } = registered;
+    const tables = Array.isArray(value) ? value : [value];
+    tables.forEach((table, index) => {
+      const path = Array.isArray(value) ? `${fullName}.${index}` : fullName;
+      const lineAt = (option: string) => lineOf(p.lines, option ? `${path}.${option}` : path);
+      if (!isTable(table)) {
+        errors.push(new ConfigError({ file, line: lineAt('') }, fullName, `must be a table, as in [[${fullName}]]`));
+        return;
+      }
+      const schema = schemaWithCommonOptions(def);
+      const problems = schema.validate(table);
+      for (const e of problems) {
+        const hint = e.message.endsWith('is not allowed') ? didYouMean(e.option, schema.knownOptions) : '';
+        errors.push(new ConfigError({ file, line: lineAt(e.option) }, fullName, e.message + hint));
+      }
+      if (problems.length > 0) return;
+      const { options, common } = splitOptions(def, table);
+      const checked = def.check?.(options as never);
+      for (const problem of [checked ?? []].flat()) {
+        errors.push(new ConfigError({ file, line: lineAt(problem.option ?? '') }, fullName, problem.message));
+      }
+      secrets.push(...secretValues(def.schema, options));
+      out.push({
+        kind,
+        name,
+        id: common.alias || fullName,
+        definition: def,
+        packageName,
+        options,
+        common,
+        where: { file, line: lineAt('') },
+      });
+    });
+  }
+  return out;
+}
+
+/**
+ * Turns config sources into a checked configuration. Every problem found is collected and
+ * thrown together as ConfigErrors, each one line naming file, line and plugin.
+ */
+export async function loadConfig(sources: ConfigSource[], registry: Registry): Promise<LoadedConfig> {
+  const errors: ConfigError[] = [];
+  const parsed: ParsedSource[] = [];
+  for (const source of sources) {
+    try {
+      parsed.push(parseSource(source));
+    } catch (err) {
+      if (err instanceof ConfigError) errors.push(err);
+      else throw err;
+    }
+  }
+  if (errors.length > 0) throw new ConfigErrors(errors);
+
+  for (const p of parsed) {
+    for (const key of Object.keys(p.doc)) {
+      if (!TOP_LEVEL.includes(key)) {
+        errors.push(new ConfigError({ file: p.source.label, line: lineOf(p.lines, key) }, undefined, `unknown section "${key}"${didYouMean(key, TOP_LEVEL)}; expected one of ${TOP_LEVEL.join(', ')}`));
+      }
+    }
+  }
+  const agent = mergeAgent(parsed, errors);
+  for (const pkg of agent.plugins ?? []) {
+    const declaredIn = [...parsed].reverse().find((p) => isTable(p.doc.agent) && 'plugins' in p.doc.agent) ?? parsed[0];
+    const dirs = [...new Set([declaredIn.source.dir, process.cwd()])];
+    try {
+      await registry.loadPackage(pkg, dirs);
+    } catch (err) {
+      errors.push(new ConfigError({ file: declaredIn.source.label, line: lineOf(declaredIn.lines, 'agent.plugins') }, 'agent', `option "plugins": ${(err as Error).message}`));
+    }
+  }
+
+  const globalTags: Record<string, string> = {};
+  for (const p of parsed) {
+    const tags = p.doc.global_tags;
+    if (tags === undefined) continue;
+    if (!isTable(tags) || Object.values(tags).some((v) => typeof v !== 'string')) {
+      errors.push(new ConfigError({ file: p.source.label, line: lineOf(p.lines, 'global_tags') }, undefined, '[global_tags] must hold string values only, e.g. dc = "us-east-1"'));
+      continue;
+    }
+    Object.assign(globalTags, tags);
+  }
+
+  const secrets = parsed.flatMap((p) => p.source.secrets);
+  const plugins = { inputs: [] as PluginConfig[], processors: [] as PluginConfig[], outputs: [] as PluginConfig[] };
+  for (const p of parsed) for (const kind of PLUGIN_KINDS) plugins[kind].push(...loadPlugins(kind, p, registry, errors, secrets));
+  if (errors.length > 0) throw new ConfigErrors(errors);
+
+  // Processors run in `order`, then config order (Array.prototype.sort is stable).
+  plugins.processors.sort((a, b) => (a.common.order ?? Number.MAX_SAFE_INTEGER) - (b.common.order ?? Number.MAX_SAFE_INTEGER));
+  return { agent, globalTags, ...plugins, sources: parsed.map((p) => p.source.display), secrets };
+}

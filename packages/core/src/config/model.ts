@@ -1,0 +1,68 @@
+import type { PluginDefinition, PluginKind } from '../sdk/plugin.js';
+import type { SelectorOptions } from '../pipeline/selectors.js';
+
+/** `[agent]` after validation; durations in milliseconds. */
+export interface AgentConfig {
+  interval: number;
+  round_interval: boolean;
+  collection_jitter: number;
+  flush_interval: number;
+  flush_jitter: number;
+  metric_batch_size: number;
+  metric_buffer_limit: number;
+  hostname: string;
+  omit_hostname: boolean;
+  debug: boolean;
+  quiet: boolean;
+  logfile: string;
+  logformat: 'text' | 'structured';
+  log_with_timezone: string;
+  statefile: string;
+  plugins: string[];
+  shutdown_timeout: number;
+}
+
+/** The options every plugin accepts besides its own (only those that apply to its kind are set). */
+export interface CommonOptions extends SelectorOptions {
+  alias?: string;
+  interval?: number;
+  collection_jitter?: number;
+  tags?: Record<string, string>;
+  name_override?: string;
+  name_prefix?: string;
+  name_suffix?: string;
+  order?: number;
+  flush_interval?: number;
+  flush_jitter?: number;
+  metric_batch_size?: number;
+  metric_buffer_limit?: number;
+}
+
+export interface Where {
+  file: string;
+  line?: number;
+}
+
+export interface PluginConfig {
+  kind: PluginKind;
+  name: string;
+  /** The alias when set, else "kind.name": how logs and errors name this instance. */
+  id: string;
+  definition: PluginDefinition;
+  packageName: string;
+  options: Record<string, unknown>;
+  common: CommonOptions;
+  where: Where;
+}
+
+export interface LoadedConfig {
+  agent: AgentConfig;
+  globalTags: Record<string, string>;
+  inputs: PluginConfig[];
+  processors: PluginConfig[];
+  outputs: PluginConfig[];
+  /** Absolute file paths and credential-free URLs, in load order. */
+  sources: string[];
+  /** Every secret value in the configuration, for redaction. */
+  secrets: string[];
+}

@@ -1,0 +1,78 @@
+import type { OptionsSchema } from '../sdk/plugin.js';
+
+const globList = (description: string) => ({ type: 'array', items: { type: 'string' }, description });
+const tagGlobTable = (description: string) => ({
+  type: 'object',
+  additionalProperties: { type: 'array', items: { type: 'string' } },
+  description,
+});
+
+/** `[agent]`, with Telegraf's names and defaults. Durations become milliseconds. */
+export const AGENT_SCHEMA: OptionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    interval: { duration: true, default: '10s', description: 'Default gather interval of every input.' },
+    round_interval: { type: 'boolean', default: true, description: 'Align gathers to multiples of the interval (":00, :10, :20 …").' },
+    collection_jitter: { duration: true, default: '0s', description: 'Random delay, up to this long, before each gather.' },
+    flush_interval: { duration: true, default: '10s', description: 'Default interval between output writes.' },
+    flush_jitter: { duration: true, default: '0s', description: 'Random delay, up to this long, added to each flush.' },
+    metric_batch_size: { type: 'integer', minimum: 1, default: 1000, description: 'Items per write.' },
+    metric_buffer_limit: { type: 'integer', minimum: 1, default: 10000, description: 'Items each output buffers; beyond it the oldest are dropped and counted.' },
+    hostname: { type: 'string', default: '', description: 'The `host` tag; the OS hostname when empty.' },
+    omit_hostname: { type: 'boolean', default: false, description: 'Do not add the `host` tag.' },
+    debug: { type: 'boolean', default: false, description: 'Log at debug level.' },
+    quiet: { type: 'boolean', default: false, description: 'Log errors only.' },
+    logfile: { type: 'string', default: '', description: 'Log to this file instead of stderr.' },
+    logformat: { enum: ['text', 'structured'], default: 'text', description: '"text" lines or "structured" JSON lines (pino).' },
+    log_with_timezone: { type: 'string', default: '', description: 'Timezone of log timestamps: "" (UTC), "local" or an IANA name.' },
+    statefile: { type: 'string', default: '', description: 'File where plugins keep state across restarts (e.g. log offsets).' },
+    plugins: { type: 'array', items: { type: 'string' }, default: [], description: 'npm packages that provide third-party plugins.' },
+    shutdown_timeout: { duration: true, default: '10s', description: 'How long a stop waits for outputs to flush.' },
+  },
+};
+
+const SELECTOR_PROPERTIES = {
+  namepass: globList('Keep only items whose name matches one of these globs.'),
+  namedrop: globList('Drop items whose name matches one of these globs.'),
+  tagpass: tagGlobTable('Keep only items with a tag matching (tag = [globs]).'),
+  tagdrop: tagGlobTable('Drop items with a tag matching (tag = [globs]).'),
+  fieldinclude: globList('Keep only the fields matching these globs.'),
+  fieldexclude: globList('Remove the fields matching these globs.'),
+  taginclude: globList('Keep only the tags matching these globs.'),
+  tagexclude: globList('Remove the tags matching these globs.'),
+  fieldpass: globList('Old name of fieldinclude.'),
+  fielddrop: globList('Old name of fieldexclude.'),
+};
+
+const NAMING_PROPERTIES = {
+  name_override: { type: 'string', description: 'Replace the measurement name.' },
+  name_prefix: { type: 'string', description: 'Prepend to the measurement name.' },
+  name_suffix: { type: 'string', description: 'Append to the measurement name.' },
+};
+
+/** Options every plugin of a kind accepts, besides its own. */
+export const COMMON_PROPERTIES: Record<'inputs' | 'processors' | 'outputs', Record<string, Record<string, unknown>>> = {
+  inputs: {
+    alias: { type: 'string', description: 'A name for this instance in logs and statistics.' },
+    interval: { duration: true, description: 'Gather interval; [agent] interval by default.' },
+    collection_jitter: { duration: true, description: 'Jitter before each gather; [agent] collection_jitter by default.' },
+    tags: { type: 'object', additionalProperties: { type: 'string' }, description: 'Tags added to every item.' },
+    ...NAMING_PROPERTIES,
+    ...SELECTOR_PROPERTIES,
+  },
+  processors: {
+    alias: { type: 'string', description: 'A name for this instance in logs.' },
+    order: { type: 'integer', description: 'Position among processors; config order by default.' },
+    ...SELECTOR_PROPERTIES,
+  },
+  outputs: {
+    alias: { type: 'string', description: 'A name for this instance in logs and statistics.' },
+    flush_interval: { duration: true, description: 'Interval between writes; [agent] flush_interval by default.' },
+    flush_jitter: { duration: true, description: 'Jitter added to each flush; [agent] flush_jitter by default.' },
+    metric_batch_size: { type: 'integer', minimum: 1, description: 'Items per write; [agent] metric_batch_size by default.' },
+    metric_buffer_limit: { type: 'integer', minimum: 1, description: 'Buffer size; [agent] metric_buffer_limit by default.' },
+    ...NAMING_PROPERTIES,
+    ...SELECTOR_PROPERTIES,
+  },
+};

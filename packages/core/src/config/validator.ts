@@ -1,0 +1,98 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { parseDuration } from './duration.js';
+import type { OptionsSchema } from '../sdk/plugin.js';
+
+export interface OptionError {
+  /** Dotted option path ("interval", "tags.env"); '' for the table itself. */
+  option: string;
+  message: string;
+}
+
+const ajv = new Ajv({ useDefaults: true, strict: false, allErrors: true });
+
+// `duration: true` accepts "10s"-style strings (or seconds as a number) and replaces the value
+// with milliseconds, so plugins get numbers.
+ajv.addKeyword({
+  keyword: 'duration',
+  modifying: true,
+  errors: true,
+  validate: function durationKeyword(this: unknown, enabled: boolean, data: unknown, _schema?: unknown, ctx?: { parentData: any; parentDataProperty: string | number }) {
+    if (!enabled) return true;
+    const ms = parseDuration(data);
+    if (ms === undefined) {
+      (durationKeyword as any).errors = [{ keyword: 'duration', message: 'must be a duration such as "10s", "1m" or "500ms"', params: {} }];
+      return false;
+    }
+    if (ctx) ctx.parentData[ctx.parentDataProperty] = ms;
+    return true;
+  },
+});
+// `secret: true` marks values to be redacted everywhere; it validates nothing.
+ajv.addKeyword({ keyword: 'secret' });
+
+function describeType(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'a table' : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function pathOf(error: ErrorObject): string {
+  return error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
+}
+
+function valueAt(data: unknown, path: string): unknown {
+  return path ? path.split('.').reduce<any>((v, k) => (v == null ? v : v[k]), data) : data;
+}
+
+function explain(error: ErrorObject, data: unknown): OptionError {
+  const option = pathOf(error);
+  const value = valueAt(data, option);
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const extra = error.params.additionalProperty as string;
+      return { option: option ? `${option}.${extra}` : extra, message: `option "${option ? `${option}.${extra}` : extra}" is not allowed` };
+    }
+    case 'required': {
+      const missing = error.params.missingProperty as string;
+      return { option, message: `option "${option ? `${option}.${missing}` : missing}" is required` };
+    }
+    case 'type':
+      return { option, message: `option "${option}" must be ${error.params.type === 'integer' ? 'an integer' : `a ${error.params.type}`}, got ${describeType(value)}` };
+    case 'enum':
+      return { option, message: `option "${option}" must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, got ${describeType(value)}` };
+    default:
+      return { option, message: `option "${option}" ${error.message ?? 'is invalid'}${error.keyword === 'duration' ? `, got ${describeType(value)}` : ''}` };
+  }
+}
+
+export interface CompiledSchema {
+  /** Validates in place (applies defaults, converts durations) and returns the problems. */
+  validate(options: Record<string, unknown>): OptionError[];
+  readonly knownOptions: string[];
+}
+
+export function compileSchema(schema: OptionsSchema): CompiledSchema {
+  const fn: ValidateFunction = ajv.compile({ additionalProperties: false, ...schema });
+  return {
+    knownOptions: Object.keys(schema.properties),
+    validate(options) {
+      if (fn(options)) return [];
+      const errors = (fn.errors ?? []).map((e) => explain(e, options));
+      // anyOf/oneOf report every branch; one line per option is enough.
+      const seen = new Set<string>();
+      return errors.filter((e) => !seen.has(e.option) && seen.add(e.option));
+    },
+  };
+}
+
+/** Every string under options marked `secret: true` (header values, tokens, passwords). */
+export function secretValues(schema: OptionsSchema, options: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const collect = (v: unknown): void => {
+    if (typeof v === 'string') out.push(v);
+    else if (Array.isArray(v)) v.forEach(collect);
+    else if (v && typeof v === 'object') Object.values(v).forEach(collect);
+  };
+  for (const [name, prop] of Object.entries(schema.properties)) if (prop.secret === true) collect(options[name]);
+  return out;
+}

@@ -1,0 +1,33 @@
+/**
+ * The public SDK of @vigil/core: everything a plugin, built-in or third-party, may use.
+ * The agent's own machinery is in `@vigil/core/runtime`, for the CLI.
+ */
+export { defineInput, defineProcessor, defineOutput, isPluginDefinition } from './sdk/plugin.js';
+export { readSample } from './sdk/sample.js';
+export type {
+  Accumulator,
+  AgentInfo,
+  InputDefinition,
+  InputPlugin,
+  OptionProblem,
+  OptionsSchema,
+  OutputDefinition,
+  OutputPlugin,
+  PluginContext,
+  PluginDefinition,
+  PluginKind,
+  PluginState,
+  ProcessorDefinition,
+  ProcessorPlugin,
+} from './sdk/plugin.js';
+export { newMetric, newLogRecord, cloneItem, levelRank, LOG_LEVELS } from './model/item.js';
+export type { AttributeValue, FieldValue, Fields, Item, ItemKind, LogLevel, LogRecord, LogRecordInit, Metric, MetricType, Tags } from './model/item.js';
+export { toLineProtocol } from './model/line-protocol.js';
+export { toJsonObject, rfc3339 } from './model/json.js';
+export { parseDuration, formatDuration } from './config/duration.js';
+export { compileGlobs, type Matcher } from './pipeline/glob.js';
+export { redactUrlCredentials } from './log/redactor.js';
+export type { LogEntry, LogRingReader } from './log/ring.js';
+export type { AgentStats, InputStatsEntry, OutputStatsEntry, StatsReader, StatsSnapshot, LogCounts } from './stats/stats.js';
+export type { Logger } from 'pino';
+export { VERSION } from './version.js';

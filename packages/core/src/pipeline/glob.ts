@@ -1,0 +1,42 @@
+/**
+ * Telegraf's filter globs: `*` any run of characters, `?` one character, `[abc]`/`[!abc]` a
+ * class, `{a,b}` alternatives. A list matches when any pattern does. Plain names are compared
+ * with a Set, which is most filters and the fast path.
+ */
+export type Matcher = (value: string) => boolean;
+
+function globToRegexSource(glob: string): string {
+  let out = '';
+  let braces = 0;
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*') out += '.*';
+    else if (c === '?') out += '.';
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 1);
+      if (end < 0) out += '\\[';
+      else {
+        let cls = glob.slice(i + 1, end);
+        if (cls.startsWith('!')) cls = '^' + cls.slice(1);
+        out += `[${cls.replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else if (c === '{') {
+      braces++;
+      out += '(?:';
+    } else if (c === '}' && braces > 0) {
+      braces--;
+      out += ')';
+    } else if (c === ',' && braces > 0) out += '|';
+    else out += c.replace(/[.+^$()|\\\]{}]/g, '\\$&');
+  }
+  return out;
+}
+
+export function compileGlobs(patterns: readonly string[]): Matcher {
+  const exact = new Set(patterns.filter((p) => !/[*?[{]/.test(p)));
+  const globs = patterns.filter((p) => /[*?[{]/.test(p));
+  if (globs.length === 0) return (v) => exact.has(v);
+  const re = new RegExp(`^(?:${globs.map(globToRegexSource).join('|')})$`, 's');
+  return (v) => exact.has(v) || re.test(v);
+}

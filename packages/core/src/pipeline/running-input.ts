@@ -1,0 +1,150 @@
+import type { Logger } from 'pino';
+import { newLogRecord, newMetric, type Fields, type Item, type LogRecordInit, type Metric, type MetricType, type Tags } from '../model/item.js';
+import type { Accumulator, InputPlugin } from '../sdk/plugin.js';
+import type { InputStats } from '../stats/stats.js';
+import { formatDuration } from '../config/duration.js';
+import { Selector } from './selectors.js';
+import { nameShaper, tagAdder } from './item-shaper.js';
+import type { PluginConfig } from '../config/model.js';
+
+export interface InputSchedule {
+  intervalMs: number;
+  jitterMs: number;
+  roundInterval: boolean;
+}
+
+/**
+ * One configured input: shapes what it gathers (names, selectors, tags) and hands it on,
+ * runs its gathers on schedule, and keeps its statistics.
+ */
+export class RunningInput {
+  private readonly selector: Selector;
+  private readonly rename?: (item: Item) => void;
+  private readonly addTags?: (item: Item) => void;
+  private timer?: NodeJS.Timeout;
+  private inFlight?: Promise<boolean>;
+  private stopped = false;
+  private readonly stopController = new AbortController();
+
+  constructor(
+    readonly config: PluginConfig,
+    readonly plugin: InputPlugin,
+    readonly stats: InputStats,
+    readonly log: Logger,
+    private readonly schedule: InputSchedule,
+    extraTags: Record<string, string>[],
+    private readonly emit: (item: Item) => void,
+  ) {
+    this.selector = new Selector(config.common);
+    this.rename = nameShaper(config.common);
+    this.addTags = tagAdder([config.common.tags ?? {}, ...extraTags]);
+  }
+
+  get id(): string {
+    return this.config.id;
+  }
+
+  get isService(): boolean {
+    return typeof this.plugin.start === 'function';
+  }
+
+  private accept(item: Item): void {
+    if (this.rename) this.rename(item);
+    if (!this.selector.isEmpty && (!this.selector.selects(item) || !this.selector.modify(item))) return;
+    if (this.addTags) this.addTags(item);
+    this.stats.metrics_gathered++;
+    this.emit(item);
+  }
+
+  makeAccumulator(signal: AbortSignal): Accumulator {
+    const add = (name: string, fields: Fields, tags: Tags | undefined, timestamp: number | undefined, type: MetricType) =>
+      this.accept(newMetric(name, fields, tags ? { ...tags } : {}, timestamp ?? Date.now(), type));
+    return {
+      addFields: (name, fields, tags, timestamp) => add(name, fields, tags, timestamp, 'untyped'),
+      addGauge: (name, fields, tags, timestamp) => add(name, fields, tags, timestamp, 'gauge'),
+      addCounter: (name, fields, tags, timestamp) => add(name, fields, tags, timestamp, 'counter'),
+      addMetric: (metric: Metric) => this.accept(metric),
+      addLog: (record: LogRecordInit) => this.accept(newLogRecord(record, this.config.name)),
+      addError: (error: unknown) => {
+        this.stats.errors++;
+        this.log.error(error instanceof Error ? error.message : String(error));
+      },
+      signal,
+    };
+  }
+
+  /**
+   * Runs one gather, bounded by the interval: past it the gather is abandoned (its signal
+   * aborted), counted as a timeout, and the input's next gather waits for it to settle.
+   * Resolves true when the gather finished without error.
+   */
+  gatherOnce(): Promise<boolean> {
+    if (!this.plugin.gather) return Promise.resolve(true);
+    const controller = new AbortController();
+    const onStop = () => controller.abort();
+    this.stopController.signal.addEventListener('abort', onStop, { once: true });
+    const errorsBefore = this.stats.errors;
+    const started = process.hrtime.bigint();
+    const run = (async () => {
+      try {
+        await this.plugin.gather!(this.makeAccumulator(controller.signal));
+      } catch (err) {
+        this.makeAccumulator(controller.signal).addError(err);
+      }
+    })();
+    let timeout: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timeout = setTimeout(() => resolve('timeout'), this.schedule.intervalMs);
+    });
+    const settled = run.then(() => {
+      this.stats.gather_time_ns += Number(process.hrtime.bigint() - started);
+      this.stopController.signal.removeEventListener('abort', onStop);
+      return this.stats.errors === errorsBefore;
+    });
+    this.inFlight = Promise.race([settled, deadline]).then((outcome) => {
+      clearTimeout(timeout);
+      if (outcome !== 'timeout') return outcome;
+      this.stats.gather_timeouts++;
+      this.log.warn(`did not complete within its interval (${formatDuration(this.schedule.intervalMs)}); skipping gathers until it does`);
+      controller.abort();
+      return settled.then(() => false);
+    });
+    const done = this.inFlight;
+    void done.finally(() => {
+      if (this.inFlight === done) this.inFlight = undefined;
+    });
+    return done;
+  }
+
+  /** Starts a service input; schedules a polled one unless `schedule` is false. */
+  async start(schedule = true): Promise<void> {
+    if (this.plugin.start) {
+      await this.plugin.start(this.makeAccumulator(this.stopController.signal));
+    }
+    if (this.plugin.gather && schedule) this.scheduleNext();
+  }
+
+  private scheduleNext(): void {
+    if (this.stopped) return;
+    const { intervalMs, jitterMs, roundInterval } = this.schedule;
+    const now = Date.now();
+    const next = roundInterval ? Math.ceil((now + 1) / intervalMs) * intervalMs : now + intervalMs;
+    const jitter = jitterMs > 0 ? Math.random() * jitterMs : 0;
+    this.timer = setTimeout(() => {
+      if (!this.inFlight) void this.gatherOnce();
+      this.scheduleNext();
+    }, next - now + jitter);
+  }
+
+  /** Stops scheduling, aborts a running gather, and stops a service input. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.stopController.abort();
+    try {
+      await this.plugin.stop?.();
+    } catch (err) {
+      this.log.error(`stopping: ${(err as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,12 @@
+/** The agent's machinery, for the CLI and tests; plugins use the SDK in index.ts instead. */
+export { Agent } from './agent/agent.js';
+export { createEnvironment, logLevelOf, type AgentEnvironment } from './agent/environment.js';
+export { loadConfig } from './config/load.js';
+export { readSources, type ConfigSource } from './config/sources.js';
+export { ConfigError, ConfigErrors } from './config/errors.js';
+export type { AgentConfig, LoadedConfig, PluginConfig } from './config/model.js';
+export { AGENT_SCHEMA, COMMON_PROPERTIES } from './config/schemas.js';
+export { Registry, type RegisteredPlugin } from './registry.js';
+export { MemoryBuffer, type ItemBuffer } from './pipeline/buffer.js';
+export { Pipeline } from './pipeline/pipeline.js';
+export { RETRY_BASE_MS, RETRY_CAP_MS } from './pipeline/running-output.js';

@@ -1,0 +1,147 @@
+/**
+ * Telegraf-style internal statistics. Running plugins bump plain counters on the hot path;
+ * `snapshot()` copies them (and derives agent totals) for readers such as the heartbeat.
+ * Counters count pipeline items, metrics and log records alike.
+ */
+
+export interface InputStats {
+  metrics_gathered: number;
+  errors: number;
+  gather_time_ns: number;
+  gather_timeouts: number;
+  startup_errors: number;
+}
+
+export interface OutputStats {
+  metrics_added: number;
+  metrics_written: number;
+  metrics_rejected: number;
+  metrics_dropped: number;
+  metrics_filtered: number;
+  buffer_size: number;
+  buffer_limit: number;
+  errors: number;
+  retries: number;
+  write_time_ns: number;
+  startup_errors: number;
+}
+
+export interface InputStatsEntry extends InputStats {
+  alias: string;
+}
+
+export interface OutputStatsEntry extends OutputStats {
+  alias: string;
+  /** buffer_size / buffer_limit, 0 … 1. */
+  buffer_fullness: number;
+}
+
+export interface AgentStats {
+  metrics_gathered: number;
+  metrics_written: number;
+  metrics_rejected: number;
+  metrics_dropped: number;
+  metrics_filtered: number;
+  gather_errors: number;
+  gather_timeouts: number;
+  log_errors: number;
+  log_warnings: number;
+}
+
+export interface LogCounts {
+  trace: number;
+  debug: number;
+  info: number;
+  warn: number;
+  error: number;
+  fatal: number;
+}
+
+export interface StatsSnapshot {
+  agent: AgentStats;
+  /** Keyed by plugin name ("system"), one entry per configured instance. */
+  inputs: Record<string, InputStatsEntry[]>;
+  outputs: Record<string, OutputStatsEntry[]>;
+  logs: LogCounts;
+  /** Milliseconds since the epoch when the agent started. */
+  started_at: number;
+}
+
+/** What plugins see of the statistics. */
+export interface StatsReader {
+  snapshot(): StatsSnapshot;
+}
+
+interface Registered<T> {
+  name: string;
+  alias: string;
+  stats: T;
+}
+
+export class Stats implements StatsReader {
+  private readonly inputs: Registered<InputStats>[] = [];
+  private readonly outputs: Registered<OutputStats>[] = [];
+  readonly logCounts: LogCounts = { trace: 0, debug: 0, info: 0, warn: 0, error: 0, fatal: 0 };
+  readonly startedAt = Date.now();
+
+  registerInput(name: string, alias = ''): InputStats {
+    const stats: InputStats = { metrics_gathered: 0, errors: 0, gather_time_ns: 0, gather_timeouts: 0, startup_errors: 0 };
+    this.inputs.push({ name, alias, stats });
+    return stats;
+  }
+
+  registerOutput(name: string, alias: string, bufferLimit: number): OutputStats {
+    const stats: OutputStats = {
+      metrics_added: 0,
+      metrics_written: 0,
+      metrics_rejected: 0,
+      metrics_dropped: 0,
+      metrics_filtered: 0,
+      buffer_size: 0,
+      buffer_limit: bufferLimit,
+      errors: 0,
+      retries: 0,
+      write_time_ns: 0,
+      startup_errors: 0,
+    };
+    this.outputs.push({ name, alias, stats });
+    return stats;
+  }
+
+  /** Drops the registrations of a replaced configuration (on reload); counts start again. */
+  unregisterAll(): void {
+    this.inputs.length = 0;
+    this.outputs.length = 0;
+  }
+
+  snapshot(): StatsSnapshot {
+    const agent: AgentStats = {
+      metrics_gathered: 0,
+      metrics_written: 0,
+      metrics_rejected: 0,
+      metrics_dropped: 0,
+      metrics_filtered: 0,
+      gather_errors: 0,
+      gather_timeouts: 0,
+      log_errors: this.logCounts.error + this.logCounts.fatal,
+      log_warnings: this.logCounts.warn,
+    };
+    const inputs: Record<string, InputStatsEntry[]> = {};
+    for (const { name, alias, stats } of this.inputs) {
+      agent.metrics_gathered += stats.metrics_gathered;
+      agent.gather_errors += stats.errors;
+      agent.gather_timeouts += stats.gather_timeouts;
+      (inputs[name] ??= []).push({ alias, ...stats });
+    }
+    const outputs: Record<string, OutputStatsEntry[]> = {};
+    for (const { name, alias, stats } of this.outputs) {
+      agent.metrics_written += stats.metrics_written;
+      agent.metrics_rejected += stats.metrics_rejected;
+      agent.metrics_dropped += stats.metrics_dropped;
+      agent.metrics_filtered += stats.metrics_filtered;
+      const buffer_fullness = stats.buffer_limit > 0 ? stats.buffer_size / stats.buffer_limit : 0;
+      (outputs[name] ??= []).push({ alias, ...stats, buffer_fullness });
+    }
+    return { agent, inputs, outputs, logs: { ...this.logCounts }, started_at: this.startedAt };
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Helpers for plugin tests, built-in or third-party: they validate options with the same
+ * schema checks the agent uses and run a plugin with a real logger, statistics and log ring.
+ */
+import { pino } from 'pino';
+import { compileSchema } from '../config/validator.js';
+import type { Item, LogRecord, Metric } from '../model/item.js';
+import { newLogRecord, newMetric } from '../model/item.js';
+import { LogRing } from '../log/ring.js';
+import { Stats, type StatsReader } from '../stats/stats.js';
+import type { Accumulator, AgentInfo, PluginState, InputDefinition, OutputDefinition, PluginContext, PluginDefinition, ProcessorDefinition } from '../sdk/plugin.js';
+import { VERSION } from '../version.js';
+
+/** Validates `options` against the plugin's schema (defaults applied, durations → ms). Throws on problems. */
+export function checkOptions<O>(def: PluginDefinition, options: Record<string, unknown>): O {
+  const copy = structuredClone(options);
+  const problems = compileSchema(def.schema).validate(copy);
+  const own = problems.length === 0 ? [def.check?.(copy as never) ?? []].flat() : [];
+  const all = [...problems, ...own];
+  if (all.length > 0) throw new Error(all.map((p) => p.message).join('; '));
+  return copy as O;
+}
+
+export interface TestContextOverrides {
+  agent?: Partial<AgentInfo>;
+  stats?: StatsReader;
+  logs?: LogRing;
+  intervalMs?: number;
+  /** Share one between two contexts to test a restart. */
+  state?: PluginState;
+}
+
+/** A state slot held in memory. */
+export function memoryState(): PluginState {
+  let value: unknown;
+  return { load: () => value, save: (v) => (value = v) };
+}
+
+/** A PluginContext with validated options, a silent logger whose entries land in `ring`. */
+export function createTestContext<O>(def: PluginDefinition, options: Record<string, unknown>, overrides: TestContextOverrides = {}): PluginContext<O> & { ring: LogRing } {
+  const ring = overrides.logs ?? new LogRing();
+  const levels: Record<number, LogRecord['level']> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+  const log = pino({
+    level: 'debug',
+    hooks: {
+      logMethod(args, method, level) {
+        const message = args.find((a): a is string => typeof a === 'string') ?? '';
+        ring.push({ timestamp: Date.now(), level: levels[level], message, source: `${def.kind}.${def.name}` });
+        method.apply(this, args);
+      },
+    },
+  }, { write() {} });
+  return {
+    options: checkOptions<O>(def, options),
+    id: `${def.kind}.${def.name}`,
+    log,
+    agent: {
+      version: VERSION,
+      hostname: 'test-host',
+      omitHostname: false,
+      logTimezone: '',
+      configSources: [],
+      startTime: Date.now(),
+      statefile: '',
+      redact: (t) => t,
+      ...overrides.agent,
+    },
+    stats: overrides.stats ?? new Stats(),
+    logs: ring,
+    intervalMs: overrides.intervalMs ?? 10_000,
+    state: overrides.state ?? memoryState(),
+    ring,
+  };
+}
+
+export interface Gathered {
+  metrics: Metric[];
+  logs: LogRecord[];
+  errors: string[];
+  items: Item[];
+}
+
+/** An accumulator that records what it is given. */
+export function createRecordingAccumulator(signal: AbortSignal = new AbortController().signal): Accumulator & Gathered {
+  const metrics: Metric[] = [];
+  const logs: LogRecord[] = [];
+  const errors: string[] = [];
+  const items: Item[] = [];
+  const addMetric = (m: Metric) => {
+    metrics.push(m);
+    items.push(m);
+  };
+  return {
+    metrics,
+    logs,
+    errors,
+    items,
+    signal,
+    addFields: (name, fields, tags, ts) => addMetric(newMetric(name, fields, tags ?? {}, ts)),
+    addGauge: (name, fields, tags, ts) => addMetric(newMetric(name, fields, tags ?? {}, ts, 'gauge')),
+    addCounter: (name, fields, tags, ts) => addMetric(newMetric(name, fields, tags ?? {}, ts, 'counter')),
+    addMetric,
+    addLog: (init) => {
+      const r = newLogRecord(init);
+      logs.push(r);
+      items.push(r);
+    },
+    addError: (e) => errors.push(e instanceof Error ? e.message : String(e)),
+  };
+}
+
+/** Creates the input with `options` and runs one gather. */
+export async function gatherOnce(def: InputDefinition<any>, options: Record<string, unknown> = {}, overrides: TestContextOverrides = {}): Promise<Gathered> {
+  const plugin = def.create(createTestContext(def, options, overrides));
+  const acc = createRecordingAccumulator();
+  try {
+    await plugin.gather?.(acc);
+  } catch (err) {
+    acc.addError(err);
+  }
+  await plugin.stop?.();
+  return acc;
+}
+
+/** Creates a processor and returns a function that runs one item through it. */
+export function createProcessor(def: ProcessorDefinition<any>, options: Record<string, unknown> = {}) {
+  const plugin = def.create(createTestContext(def, options));
+  return (item: Item) => plugin.process(item);
+}
+
+/** Creates an output, for tests that drive connect/write/close themselves. */
+export function createOutput(def: OutputDefinition<any>, options: Record<string, unknown> = {}, overrides: TestContextOverrides = {}) {
+  const ctx = createTestContext(def, options, overrides);
+  return { plugin: def.create(ctx), ctx };
+}
