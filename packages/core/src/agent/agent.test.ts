@@ -113,7 +113,7 @@ describe('agent pipeline', () => {
     expect(await agent.flushNow()).toBe(false);
     expect(written).toEqual([]);
     expect(await agent.flushNow()).toBe(true);
-    expect(written.flat().map((m) => (m as { fields: { i: bigint } }).fields.i)).toEqual([0n, 1n, 2n, 3n]);
+    expect(written.flat().map((m) => (m.kind === 'metric' ? m.fields.i : undefined))).toEqual([0n, 1n, 2n, 3n]);
     await agent.stop();
     const [out] = agent.env.stats.snapshot().outputs.memory;
     expect(out).toMatchObject({ errors: 1, metrics_written: 4, buffer_size: 0 });

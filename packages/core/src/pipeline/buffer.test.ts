@@ -1,8 +1,8 @@
-import { newMetric } from '../model/item.js';
+import { newMetric, type Item } from '../model/item.js';
 import { MemoryBuffer } from './buffer.js';
 
 const m = (i: number) => newMetric('m', { i }, {}, i);
-const values = (items: { fields?: Record<string, unknown> }[]) => items.map((x) => x.fields!.i);
+const values = (items: Item[]) => items.map((x) => (x.kind === 'metric' ? x.fields.i : undefined));
 
 describe('memory buffer', () => {
   it('drops the oldest item when full and says so', () => {

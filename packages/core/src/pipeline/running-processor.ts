@@ -14,6 +14,10 @@ export class RunningProcessor {
     this.selector = new Selector(config.common);
   }
 
+  get id(): string {
+    return this.config.id;
+  }
+
   /** Returns the items to pass on: one, several, or none. */
   apply(item: Item): Item | Item[] | null | undefined {
     if (!this.selector.isEmpty) {
