@@ -6,13 +6,25 @@ const MEASUREMENT_SPECIAL = /[, \\\n]/;
 const KEY_SPECIAL = /[,= \\\n]/;
 const STRING_SPECIAL = /["\\\n]/;
 
-function escapeMeasurement(s: string): string {
-  return MEASUREMENT_SPECIAL.test(s) ? s.replace(/[, \\]/g, '\\$&').replace(/\n/g, '\\n') : s;
+/**
+ * Names, keys and tag values repeat from one metric to the next, so their escaped forms are
+ * memoized; the cache starts over when full so odd cardinalities can't grow it without bound.
+ */
+function memoized(escape: (s: string) => string, limit = 10_000): (s: string) => string {
+  const cache = new Map<string, string>();
+  return (s) => {
+    let escaped = cache.get(s);
+    if (escaped === undefined) {
+      if (cache.size >= limit) cache.clear();
+      escaped = escape(s);
+      cache.set(s, escaped);
+    }
+    return escaped;
+  };
 }
 
-function escapeKey(s: string): string {
-  return KEY_SPECIAL.test(s) ? s.replace(/[,= \\]/g, '\\$&').replace(/\n/g, '\\n') : s;
-}
+const escapeMeasurement = memoized((s) => (MEASUREMENT_SPECIAL.test(s) ? s.replace(/[, \\]/g, '\\$&').replace(/\n/g, '\\n') : s));
+const escapeKey = memoized((s) => (KEY_SPECIAL.test(s) ? s.replace(/[,= \\]/g, '\\$&').replace(/\n/g, '\\n') : s));
 
 function formatField(v: FieldValue): string {
   switch (typeof v) {

@@ -37,6 +37,11 @@ export function compileGlobs(patterns: readonly string[]): Matcher {
   const exact = new Set(patterns.filter((p) => !/[*?[{]/.test(p)));
   const globs = patterns.filter((p) => /[*?[{]/.test(p));
   if (globs.length === 0) return (v) => exact.has(v);
+  // "prefix*" alone is the commonest glob; startsWith beats a regex.
+  if (globs.length === 1 && /^[^*?[{]*\*$/.test(globs[0])) {
+    const prefix = globs[0].slice(0, -1);
+    return (v) => exact.has(v) || v.startsWith(prefix);
+  }
   const re = new RegExp(`^(?:${globs.map(globToRegexSource).join('|')})$`, 's');
   return (v) => exact.has(v) || re.test(v);
 }
