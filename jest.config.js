@@ -12,6 +12,7 @@ export default {
     '^@vigil/core$': '<rootDir>/packages/core/src/index.ts',
     '^@vigil/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
     '^@vigil/core/runtime$': '<rootDir>/packages/core/src/runtime.ts',
+    '^@vigil/((?:inputs|processors|outputs)-[a-z-]+)$': '<rootDir>/plugins/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['<rootDir>/{packages,plugins,examples}/*/{src,test}/**/*.test.ts'],

@@ -86,6 +86,19 @@ describe('vigil CLI', () => {
     expect(counts).toEqual(counts.map((_, i) => i));
   });
 
+  it('writes what is buffered at once on SIGUSR1', async () => {
+    const out = join(dir, 'sigusr1.out');
+    const path = config('sigusr1.toml', `${EXAMPLE_PLUGIN}  interval = "200ms"\n  round_interval = false\n  flush_interval = "1h"\n[[inputs.example]]\n[[outputs.file]]\n  files = ["${out}"]\n`);
+    const run = startCli(['run', '--config', path]);
+    await waitFor(run.out, (o) => o.stderr.includes('loaded inputs'));
+    await new Promise((r) => setTimeout(r, 1000));
+    run.child.kill('SIGUSR1');
+    await waitFor(run.out, (o) => o.stderr.includes('SIGUSR1: flushing outputs now'));
+    await waitFor(run.out, () => existsSync(out) && readFileSync(out, 'utf8').includes('count=0i'));
+    run.child.kill('SIGTERM');
+    expect((await run.done).code).toBe(0);
+  });
+
   it('keeps the running configuration when SIGHUP brings an invalid one', async () => {
     const out = join(dir, 'sighup.out');
     const path = config('sighup.toml', `${EXAMPLE_PLUGIN}  flush_interval = "1h"\n[[inputs.example]]\n[[outputs.file]]\n  files = ["${out}"]\n`);

@@ -24,6 +24,22 @@ const counter = defineInput<{ n: number; token: string }>({
     },
   }),
 });
+let abortedGathers = 0;
+const stuck = defineInput({
+  name: 'stuck',
+  description: 'a gather that never finishes by itself',
+  sample: '',
+  schema: { type: 'object', properties: {} },
+  create: () => ({
+    gather: (acc) =>
+      new Promise<void>((resolve) =>
+        acc.signal.addEventListener('abort', () => {
+          abortedGathers++;
+          resolve();
+        }),
+      ),
+  }),
+});
 const upper = defineProcessor({
   name: 'upper',
   description: 'upper-cases names',
@@ -52,7 +68,7 @@ const dir = mkdtempSync(join(tmpdir(), 'vigil-agent-'));
 
 async function agentFor(toml: string): Promise<Agent> {
   const registry = new Registry();
-  for (const d of [counter, upper, memory]) registry.add(d, 'test');
+  for (const d of [counter, stuck, upper, memory]) registry.add(d, 'test');
   const config = await loadConfig([{ label: 't.toml', display: 't.toml', dir, text: toml, secrets: [] }], registry);
   const env = createEnvironment({ ...config.agent, logfile: join(dir, 'agent.log') }, config.secrets);
   return new Agent(config, env);
@@ -140,6 +156,20 @@ describe('agent pipeline', () => {
     expect(log).toContain('calling home with ***');
     expect(log).not.toContain('s3cr3t-value');
     expect(JSON.stringify(agent.env.ring.entries())).not.toContain('s3cr3t-value');
+  });
+
+  it('abandons a gather that outlives its interval, counts the timeout and aborts its signal, without holding up other inputs', async () => {
+    const agent = await agentFor('[[inputs.stuck]]\n  interval = "200ms"\n[[inputs.counter]]\n[[outputs.memory]]\n');
+    await agent.start({ schedule: false });
+    expect(await agent.gatherOnce()).toBe(false);
+    await agent.stop();
+    const { inputs } = agent.env.stats.snapshot();
+    expect(inputs.stuck[0]).toMatchObject({ gather_timeouts: 1 });
+    expect(inputs.counter[0]).toMatchObject({ metrics_gathered: 1, gather_timeouts: 0 });
+    expect(abortedGathers).toBe(1);
+    expect(agent.env.ring.entries().map((e) => `${e.source}: ${e.message}`)).toContain(
+      'inputs.stuck: did not complete within its interval (200ms); skipping gathers until it does',
+    );
   });
 
   it('keeps plugin state in the statefile across a restart', async () => {
