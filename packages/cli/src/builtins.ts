@@ -1,9 +1,11 @@
 import { isPluginDefinition } from '@vigil/core';
 import { Registry } from '@vigil/core/runtime';
+import * as inputsHttp from '@vigil/inputs-http';
 import * as outputsFile from '@vigil/outputs-file';
 import * as processorsOverride from '@vigil/processors-override';
 
 const BUILTIN_PACKAGES: Record<string, Record<string, unknown>> = {
+  '@vigil/inputs-http': inputsHttp,
   '@vigil/outputs-file': outputsFile,
   '@vigil/processors-override': processorsOverride,
 };

@@ -1,0 +1,80 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type ServerOptions } from 'node:https';
+import type { AddressInfo } from 'node:net';
+
+/** What a test server saw of the last request. */
+export interface SeenRequest {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+export interface TestServer {
+  /** e.g. "http://127.0.0.1:40123" */
+  origin: string;
+  last?: SeenRequest;
+  /** The most requests the server held at the same time. */
+  maxInFlight: number;
+  close(): Promise<void>;
+}
+
+export const OK_BODY = 'vigil says hello\n';
+
+/**
+ * A server on 127.0.0.1 with the answers the checks meet in the wild:
+ * /ok, /fail (500), /slow (answers after 30 s), /redirect (301 to /ok), /cut (body cut short),
+ * /hold (answers after 50 ms, to count requests in flight).
+ */
+export async function startTestServer(tls?: ServerOptions): Promise<TestServer> {
+  const server: Server = tls ? createHttpsServer(tls) : createHttpServer();
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (ms: number, fn: () => void) => {
+    const t = setTimeout(() => (timers.delete(t), fn()), ms);
+    timers.add(t);
+  };
+  let inFlight = 0;
+  const state: TestServer = {
+    origin: '',
+    maxInFlight: 0,
+    async close() {
+      timers.forEach(clearTimeout);
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+  const routes: Record<string, (res: ServerResponse) => void> = {
+    '/ok': (res) => res.end(OK_BODY),
+    '/fail': (res) => res.writeHead(500).end('it broke'),
+    '/slow': (res) => later(30_000, () => res.end('finally')),
+    '/redirect': (res) => res.writeHead(301, { location: '/ok' }).end(),
+    '/cut': (res) => {
+      res.writeHead(200, { 'content-length': '1000' }).write('only the start');
+      later(20, () => res.socket?.destroy());
+    },
+    '/hold': (res) => later(50, () => res.end('held')),
+  };
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      const path = (req.url ?? '/').split('?')[0];
+      state.last = { method: req.method ?? '', path, headers: req.headers, body };
+      state.maxInFlight = Math.max(state.maxInFlight, ++inFlight);
+      res.on('close', () => inFlight--);
+      (routes[path] ?? ((r: ServerResponse) => r.writeHead(404).end()))(res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  state.origin = `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return state;
+}
+
+/** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
+export async function refusedPort(): Promise<number> {
+  const server = createHttpServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
