@@ -1,12 +1,16 @@
 import { isPluginDefinition } from '@vigil/core';
 import { Registry } from '@vigil/core/runtime';
 import * as inputsHttp from '@vigil/inputs-http';
+import * as inputsSystem from '@vigil/inputs-system';
 import * as outputsFile from '@vigil/outputs-file';
+import * as outputsHeartbeat from '@vigil/outputs-heartbeat';
 import * as processorsOverride from '@vigil/processors-override';
 
 const BUILTIN_PACKAGES: Record<string, Record<string, unknown>> = {
   '@vigil/inputs-http': inputsHttp,
+  '@vigil/inputs-system': inputsSystem,
   '@vigil/outputs-file': outputsFile,
+  '@vigil/outputs-heartbeat': outputsHeartbeat,
   '@vigil/processors-override': processorsOverride,
 };
 

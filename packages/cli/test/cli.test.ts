@@ -27,6 +27,14 @@ describe('vigil CLI', () => {
     ]);
   });
 
+  it('with no configuration runs the embedded default: host metrics as line protocol on stdout', async () => {
+    const { code, stdout, stderr } = await runCli(['run', '--once'], { cwd: dir, env: { VIGIL_CONFIG_PATH: '' } });
+    expect({ code, errors: stderr.split('\n').filter((l) => / [EW]! /.test(l)) }).toEqual({ code: 0, errors: [] });
+    const names = new Set(stdout.trim().split('\n').map((l) => l.split(/[ ,]/)[0]));
+    expect([...names].sort()).toEqual(expect.arrayContaining(['cpu', 'mem', 'system', 'disk', 'kernel', 'processes']));
+    expect(stdout).toMatch(/^system,host=\S+ .*n_cpus=\d+i/m);
+  });
+
   it('exits 2 with a hint on a usage error', async () => {
     const { code, stderr } = await runCli(['test', '--once']);
     expect(code).toBe(2);

@@ -1,0 +1,36 @@
+import { cpus } from 'node:os';
+
+export interface CpuInfo {
+  model: string;
+  vendor: string;
+  logicalCores: number;
+  physicalCores: number;
+}
+
+/**
+ * Model, vendor and core counts from /proc/cpuinfo. Physical cores are the distinct
+ * (physical id, core id) pairs; where the kernel lists no topology (many ARM boards) every
+ * logical CPU counts as one core.
+ */
+export function parseCpuInfo(text: string, logicalCores = cpus().length): CpuInfo {
+  let model = '';
+  let vendor = '';
+  let physicalId = '0';
+  const cores = new Set<string>();
+  for (const line of text.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon < 0) continue;
+    const key = line.slice(0, colon).trim();
+    const value = line.slice(colon + 1).trim();
+    if (key === 'model name' || key === 'Model' || key === 'cpu model') model ||= value;
+    else if (key === 'vendor_id' || key === 'CPU implementer' || key === 'vendor') vendor ||= value;
+    else if (key === 'physical id') physicalId = value;
+    else if (key === 'core id') cores.add(`${physicalId}/${value}`);
+  }
+  return {
+    model: model || (cpus()[0]?.model ?? ''),
+    vendor,
+    logicalCores,
+    physicalCores: cores.size || logicalCores,
+  };
+}

@@ -1,0 +1,183 @@
+import { createOutput } from '@vigil/core/testing';
+import { heartbeatOutput } from './index.js';
+import { connected, createHeartbeat, metrics, startReceiver, stopAll } from './test-harness.js';
+import { makeTestPki, read, type TestPki } from './test-tls.js';
+
+afterEach(stopAll);
+
+const messagesOf = (logs: { message: string }[]) => logs.map((e) => e.message);
+
+describe('outputs.heartbeat delivery', () => {
+  it('logs a refused connection once per heartbeat, naming the URL, and tries again at the next', async () => {
+    const receiver = await startReceiver();
+    await receiver.stop();
+    const run = createHeartbeat({ urls: [receiver.url], agent_id: 'a' });
+    await connected(run);
+    await run.heartbeat.beat();
+    expect(run.ownLogs()).toEqual([
+      `error heartbeat to ${receiver.url} failed: connection refused; next try in 1h`,
+      `error heartbeat to ${receiver.url} failed: connection refused (2 failures in a row); next try in 1h`,
+    ]);
+  });
+
+  it('keeps logs and counts accumulating while the endpoint is down, and sends them all once it is back', async () => {
+    const receiver = await startReceiver();
+    const run = createHeartbeat({ urls: [receiver.url], instance_id: 'a', include: ['statistics', 'logs', 'status'], logs: { level: 'warn' }, status: { warn: 'log_errors > 0' } });
+    const beforeSuccess = Date.now();
+    await connected(run);
+    const afterSuccess = Date.now();
+    expect(receiver.last.body.statistics).toEqual({ errors: 0, warnings: 0, metrics: 0 });
+
+    await receiver.stop();
+    run.log('error', 'gather failed');
+    run.heartbeat.write(metrics(5));
+    await run.heartbeat.beat();
+    run.log('warn', 'slow');
+    run.heartbeat.write(metrics(2));
+    await receiver.restart();
+    await run.heartbeat.beat();
+
+    const back = receiver.last.body;
+    expect(receiver.beats).toHaveLength(2);
+    expect(back.statistics).toEqual({ errors: 2, warnings: 1, metrics: 7 });
+    expect(messagesOf(back.logs)).toEqual(['gather failed', `heartbeat to ${receiver.url} failed: connection refused; next try in 1h`, 'slow']);
+    expect(back.status).toBe('WARN');
+    // After a failure, `last` says when the last success was (Unix seconds).
+    expect(back.last).toBeGreaterThanOrEqual(Math.floor(beforeSuccess / 1000));
+    expect(back.last).toBeLessThanOrEqual(Math.floor(afterSuccess / 1000));
+    expect(receiver.beats[0].body).not.toHaveProperty('last');
+    expect(run.ownLogs().at(-1)).toBe(`info heartbeat to ${receiver.url} delivered again after 1 failed attempt`);
+
+    await run.heartbeat.beat();
+    expect(receiver.last.body.statistics).toEqual({ errors: 0, warnings: 0, metrics: 0 });
+    expect(receiver.last.body).not.toHaveProperty('last');
+  });
+
+  it('treats an answer outside 2xx as a failure, logging the status and what the server said', async () => {
+    const receiver = await startReceiver();
+    receiver.answer = { status: 503, body: 'down for\nmaintenance' };
+    const run = createHeartbeat({ urls: [receiver.url], agent_id: 'a', send_logs: true });
+    await connected(run);
+    receiver.answer = { status: 200 };
+    await run.heartbeat.beat();
+    expect(run.ownLogs()[0]).toBe(`error heartbeat to ${receiver.url} failed: answered 503 Service Unavailable: down for maintenance; next try in 1h`);
+    expect(messagesOf(receiver.last.body.logs)).toEqual([`heartbeat to ${receiver.url} failed: answered 503 Service Unavailable: down for maintenance; next try in 1h`]);
+  });
+
+  it('gives up on a request after timeout and logs it', async () => {
+    const receiver = await startReceiver();
+    receiver.answer = 'hang';
+    const run = createHeartbeat({ urls: [receiver.url], agent_id: 'a', timeout: '150ms' });
+    await connected(run);
+    expect(run.ownLogs()).toEqual([`error heartbeat to ${receiver.url} failed: no answer within 150ms (timeout); next try in 1h`]);
+  });
+
+  it('never lets a URL that does not answer hold up the others, and keeps one request per URL at a time', async () => {
+    const stuck = await startReceiver();
+    const healthy = await startReceiver();
+    stuck.answer = 'hang';
+    const run = createHeartbeat({ urls: [stuck.url, healthy.url], agent_id: 'a', timeout: '30s', interval: '20ms' });
+    run.heartbeat.connect();
+    await healthy.received(3);
+    // The stuck URL still has its first request open: no failure yet, and no second request.
+    expect(stuck.beats).toHaveLength(1);
+    expect(run.ownLogs()).toEqual([]);
+    stuck.release(204);
+    await run.heartbeat.close();
+    expect(run.ownLogs()).toEqual([]);
+  });
+
+  it('gives each URL its own backlog: a refused URL does not stop the other from being told', async () => {
+    const down = await startReceiver();
+    const up = await startReceiver();
+    await down.stop();
+    const run = createHeartbeat({ urls: [down.url, up.url], agent_id: 'a', send_logs: true });
+    run.log('error', 'input broke');
+    await connected(run);
+    await run.heartbeat.beat();
+    await down.restart();
+    await run.heartbeat.beat();
+
+    const failure = `heartbeat to ${down.url} failed: connection refused; next try in 1h`;
+    const again = `heartbeat to ${down.url} failed: connection refused (2 failures in a row); next try in 1h`;
+    expect(up.beats.map((b) => messagesOf(b.body.logs))).toEqual([['input broke'], [failure], [again]]);
+    expect(down.beats.map((b) => messagesOf(b.body.logs))).toEqual([['input broke', failure, again]]);
+  });
+
+  it('keeps header values, the token and URL passwords out of its logs and messages', async () => {
+    const receiver = await startReceiver();
+    receiver.answer = { status: 401, body: 'rejected token tok-123456 and key hdr-987654' };
+    const run = createHeartbeat({ urls: [receiver.url], agent_id: 'a', send_logs: true, token: 'tok-123456', headers: { 'X-Key': 'hdr-987654' } });
+    await connected(run);
+    receiver.answer = { status: 204 };
+    await run.heartbeat.beat();
+
+    expect(run.ownLogs()[0]).toBe(`error heartbeat to ${receiver.url} failed: answered 401 Unauthorized: rejected token *** and key ***; next try in 1h`);
+    expect(receiver.last.headers).toMatchObject({ authorization: 'Bearer tok-123456', 'x-key': 'hdr-987654' });
+    const sent = JSON.stringify(receiver.last.body);
+    expect(sent).toContain('rejected token *** and key ***');
+    expect(sent).not.toMatch(/tok-123456|hdr-987654/);
+  });
+
+  it('sends the credentials of a URL as basic auth, and shows the URL without its password', async () => {
+    const receiver = await startReceiver();
+    receiver.answer = { status: 403 };
+    const run = createHeartbeat({ urls: [receiver.url.replace('http://', 'http://deploy:pa55word@')], agent_id: 'a' });
+    await connected(run);
+    expect(receiver.last.headers.authorization).toBe(`Basic ${Buffer.from('deploy:pa55word').toString('base64')}`);
+    expect(run.ownLogs()).toEqual([`error heartbeat to ${receiver.url.replace('http://', 'http://deploy:***@')} failed: answered 403 Forbidden; next try in 1h`]);
+  });
+
+  it('waits at close for the heartbeat in flight', async () => {
+    const receiver = await startReceiver();
+    receiver.answer = 'hang';
+    const run = createHeartbeat({ urls: [receiver.url], agent_id: 'a', timeout: '100ms' });
+    run.heartbeat.connect();
+    await receiver.received(1);
+    await run.heartbeat.close();
+    expect(run.ownLogs()).toEqual([`error heartbeat to ${receiver.url} failed: no answer within 100ms (timeout); next try in 1h`]);
+  });
+});
+
+describe('outputs.heartbeat over TLS', () => {
+  let pki: TestPki;
+  beforeAll(() => {
+    pki = makeTestPki();
+  });
+
+  const serverTls = () => ({ cert: read(pki.serverCertFile), key: read(pki.serverKeyFile), ca: read(pki.caFile), requestCert: true, rejectUnauthorized: false });
+
+  it('trusts the server through tls_ca', async () => {
+    const receiver = await startReceiver(serverTls());
+    const run = createHeartbeat({ urls: [receiver.url], agent_id: 'a', tls_ca: pki.caFile });
+    await connected(run);
+    expect(receiver.beats).toHaveLength(1);
+    expect(run.ownLogs()).toEqual([]);
+  });
+
+  it('refuses a server it cannot verify, and says why', async () => {
+    const receiver = await startReceiver(serverTls());
+    const run = createHeartbeat({ urls: [receiver.url], agent_id: 'a' });
+    await connected(run);
+    expect(receiver.beats).toHaveLength(0);
+    expect(run.ownLogs()).toEqual([`error heartbeat to ${receiver.url} failed: self-signed certificate in certificate chain; next try in 1h`]);
+  });
+
+  it('accepts any server with insecure_skip_verify', async () => {
+    const receiver = await startReceiver(serverTls());
+    await connected(createHeartbeat({ urls: [receiver.url], agent_id: 'a', insecure_skip_verify: true }));
+    expect(receiver.beats).toHaveLength(1);
+  });
+
+  it('presents the client certificate of tls_cert and tls_key', async () => {
+    const receiver = await startReceiver(serverTls());
+    await connected(createHeartbeat({ urls: [receiver.url], agent_id: 'a', tls_ca: pki.caFile, tls_cert: pki.clientCertFile, tls_key: pki.clientKeyFile }));
+    expect(receiver.last.clientCertificate).toBe('agent-client');
+  });
+
+  it('fails at start-up, naming the option, when a TLS file cannot be read', () => {
+    expect(() => createOutput(heartbeatOutput, { urls: ['https://127.0.0.1:9/'], agent_id: 'a', tls_ca: `${pki.dir}/missing.pem` })).toThrow(
+      `option "tls_ca": cannot read ${pki.dir}/missing.pem: ENOENT`,
+    );
+  });
+});

@@ -1,0 +1,185 @@
+import { networkInterfaces } from 'node:os';
+import { VERSION } from '@vigil/core';
+import { connected, createHeartbeat, metrics, startReceiver, stopAll } from './test-harness.js';
+
+afterEach(stopAll);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function expectedIp(): string | undefined {
+  const external = Object.values(networkInterfaces()).flatMap((l) => l ?? []).filter((a) => !a.internal);
+  return (external.find((a) => a.family === 'IPv4') ?? external.find((a) => a.family === 'IPv6'))?.address;
+}
+
+describe('outputs.heartbeat, format "spec"', () => {
+  it('sends the first heartbeat at start-up with the fields the spec always requires', async () => {
+    const receiver = await startReceiver();
+    const run = createHeartbeat(
+      { urls: [receiver.url], agent_id: 'agent-prod-web-01' },
+      { hostname: 'web-server-01', configSources: ['/etc/vigil/vigil.toml', 'https://user:***@config.example.com/agent.toml'] },
+    );
+    await connected(run);
+
+    expect(receiver.beats).toHaveLength(1);
+    const { body, headers, method, path } = receiver.last;
+    expect(method).toBe('POST');
+    expect(path).toBe('/heartbeat');
+    expect(headers['content-type']).toBe('application/json');
+    expect(headers['user-agent']).toBe(`vigil/${VERSION}`);
+    const ip = expectedIp();
+    expect(body).toEqual({
+      id: 'agent-prod-web-01',
+      status: 'OK',
+      configs: ['/etc/vigil/vigil.toml', 'https://user:***@config.example.com/agent.toml'],
+      telegraf_version: VERSION,
+      hostname: 'web-server-01',
+      ...(ip && { ip }),
+      properties: {
+        os_type: expect.any(String),
+        runtime_version: `node ${process.versions.node}`,
+        process_session_id: expect.stringMatching(UUID),
+        agent_start_time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      },
+    });
+  });
+
+  it('blanks credentials in config URLs it is given', async () => {
+    const receiver = await startReceiver();
+    const run = createHeartbeat({ urls: [receiver.url], agent_id: 'a' }, { configSources: ['https://deploy:hunter22@config.example.com/agent.toml'] });
+    await connected(run);
+    expect(receiver.last.body.configs).toEqual(['https://deploy:***@config.example.com/agent.toml']);
+  });
+
+  it('sends the configured headers and the token as a bearer', async () => {
+    const receiver = await startReceiver();
+    const run = createHeartbeat({ urls: [receiver.url], agent_id: 'a', headers: { 'X-Tenant': 'blue', 'User-Agent': 'custom-agent' }, token: 's3cr3t-token' });
+    await connected(run);
+    expect(receiver.last.headers).toMatchObject({ 'x-tenant': 'blue', 'user-agent': 'custom-agent', authorization: 'Bearer s3cr3t-token' });
+  });
+
+  it('sends an Authorization header from headers as it is', async () => {
+    const receiver = await startReceiver();
+    const run = createHeartbeat({ urls: [receiver.url], agent_id: 'a', headers: { Authorization: 'Token abc' } });
+    await connected(run);
+    expect(receiver.last.headers.authorization).toBe('Token abc');
+  });
+
+  it('leaves out the hostname and the IP when told to', async () => {
+    const receiver = await startReceiver();
+    await connected(createHeartbeat({ urls: [receiver.url], agent_id: 'a', omit_hostname: true, omit_ip: true }));
+    expect(receiver.last.body).not.toHaveProperty('hostname');
+    expect(receiver.last.body).not.toHaveProperty('ip');
+    expect(receiver.last.body).toHaveProperty('configs');
+  });
+
+  it("leaves out the hostname when [agent] omit_hostname is set, unless the block says otherwise", async () => {
+    const receiver = await startReceiver();
+    await connected(createHeartbeat({ urls: [receiver.url], agent_id: 'by-agent' }, { omitHostname: true, hostname: 'h1' }));
+    await connected(createHeartbeat({ urls: [receiver.url], agent_id: 'by-block', omit_hostname: false }, { omitHostname: true, hostname: 'h1' }));
+    const byId = Object.fromEntries(receiver.beats.map((b) => [b.body.id, b.body]));
+    expect(byId['by-agent']).not.toHaveProperty('hostname');
+    expect(byId['by-block'].hostname).toBe('h1');
+  });
+
+  it('adds its own properties and leaves out excluded defaults; the session id stays for the process', async () => {
+    const receiver = await startReceiver();
+    const run = createHeartbeat({
+      urls: [receiver.url],
+      agent_id: 'a',
+      properties: { environment: 'production', team: 'web' },
+      exclude_properties: ['os_type', 'agent_start_time'],
+    });
+    await connected(run);
+    await run.heartbeat.beat();
+    const [first, second] = receiver.beats.map((b) => b.body.properties);
+    expect(first).toEqual({ runtime_version: `node ${process.versions.node}`, process_session_id: expect.stringMatching(UUID), environment: 'production', team: 'web' });
+    expect(second.process_session_id).toBe(first.process_session_id);
+  });
+
+  it('makes a new session id at each start, so a receiver sees a restart', async () => {
+    const receiver = await startReceiver();
+    await connected(createHeartbeat({ urls: [receiver.url], agent_id: 'a' }));
+    await connected(createHeartbeat({ urls: [receiver.url], agent_id: 'a' }));
+    const [before, after] = receiver.beats.map((b) => b.body.properties.process_session_id);
+    expect(after).not.toBe(before);
+  });
+
+  it('drops properties altogether when every default is excluded and none is added', async () => {
+    const receiver = await startReceiver();
+    await connected(createHeartbeat({ urls: [receiver.url], agent_id: 'a', exclude_properties: ['os_type', 'runtime_version', 'process_session_id', 'agent_start_time'] }));
+    expect(receiver.last.body).not.toHaveProperty('properties');
+  });
+
+  it('shows agent_start_time in [agent] log_with_timezone', async () => {
+    const receiver = await startReceiver();
+    const startTime = Date.UTC(2025, 6, 1, 12, 0, 0);
+    await connected(createHeartbeat({ urls: [receiver.url], agent_id: 'a' }, { startTime, logTimezone: 'Europe/Berlin' }));
+    expect(receiver.last.body.properties.agent_start_time).toBe('2025-07-01T14:00:00.000+02:00');
+  });
+
+  it('beats again every interval on its own timer, and stops at close', async () => {
+    const receiver = await startReceiver();
+    const run = createHeartbeat({ urls: [receiver.url], agent_id: 'a', interval: '20ms' });
+    run.heartbeat.connect();
+    await receiver.received(3);
+    await run.heartbeat.close();
+    const count = receiver.beats.length;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(receiver.beats).toHaveLength(count);
+  });
+
+  it('sends nothing with enabled = false, and previews nothing', async () => {
+    const receiver = await startReceiver();
+    const off = createHeartbeat({ urls: [receiver.url], agent_id: 'off', enabled: false, interval: '10ms' });
+    off.heartbeat.connect();
+    const on = createHeartbeat({ urls: [receiver.url], agent_id: 'on', interval: '10ms' });
+    on.heartbeat.connect();
+    await receiver.received(5);
+    expect(receiver.beats.map((b) => b.body.id)).not.toContain('off');
+    expect(await off.heartbeat.preview()).toEqual([]);
+    expect(off.ownLogs()).toEqual(['info disabled (enabled = false): no heartbeats are sent']);
+  });
+
+  it('adds systemInfo, the host snapshot of inputs.system', async () => {
+    const receiver = await startReceiver();
+    await connected(createHeartbeat({ urls: [receiver.url], agent_id: 'a', include_system_info: true, cloud_metadata: false }));
+    const info = receiver.last.body.systemInfo;
+    expect(info).toMatchObject({
+      hostname: expect.any(String),
+      os: process.platform,
+      kernelVersion: expect.any(String),
+      architecture: expect.any(String),
+      uptime: expect.any(Number),
+      cpuCores: expect.any(Number),
+      memoryTotal: expect.any(Number),
+      diskTotal: expect.any(Number),
+      isContainer: expect.any(Boolean),
+      cloudProvider: '',
+    });
+    expect(info.cpuCores).toBeGreaterThan(0);
+    expect(info.memoryTotal).toBeGreaterThan(0);
+  });
+
+  it('previews the message each URL would get, without sending anything, secrets blanked', async () => {
+    const a = await startReceiver();
+    const b = await startReceiver();
+    const run = createHeartbeat({ urls: [a.url, b.url], agent_id: 'a', send_logs: true, token: 'preview-secret', headers: { 'X-Key': 'header-secret' } });
+    run.log('error', 'request with header-secret and preview-secret was refused');
+    const preview = await run.heartbeat.preview();
+    expect(preview).toHaveLength(2);
+    expect(preview[0]).toMatchObject({ id: 'a', status: 'OK', telegraf_version: VERSION, logs: [{ level: 'error', message: 'request with *** and *** was refused' }] });
+    expect(preview[1]).toEqual(preview[0]);
+    expect(a.beats).toHaveLength(0);
+    expect(b.beats).toHaveLength(0);
+  });
+
+  it('counts the metrics it is written for the status conditions', async () => {
+    const receiver = await startReceiver();
+    const run = createHeartbeat({ urls: [receiver.url], agent_id: 'a', status_conditions: { ok: 'metrics == 7', default: 'FAIL' } });
+    await connected(run);
+    run.heartbeat.write(metrics(3));
+    run.heartbeat.write(metrics(4));
+    await run.heartbeat.beat();
+    expect(receiver.beats.map((b) => b.body.status)).toEqual(['FAIL', 'OK']);
+  });
+});

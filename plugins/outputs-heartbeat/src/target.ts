@@ -1,0 +1,60 @@
+import { redactUrlCredentials } from '@vigil/core';
+
+/** Cumulative counts; a heartbeat reports the difference from those of the last success. */
+export interface Counters {
+  metrics: number;
+  logErrors: number;
+  logWarnings: number;
+}
+
+/** Where a heartbeat to one URL got to: what it reported, up to which log entry. */
+export interface Coverage {
+  logSeq: number;
+  counters: Counters;
+}
+
+/**
+ * One URL's delivery state. Each URL keeps its own, so a URL that is down accumulates logs and
+ * counts until it takes a heartbeat, while the others go on.
+ */
+export class Target {
+  /** The URL as shown in logs: credentials blanked. */
+  readonly shownUrl: string;
+  covered: Coverage;
+  /** Milliseconds since the epoch of the last success; start-up until there is one. */
+  lastSuccessAt: number;
+  failuresInRow = 0;
+  /** The heartbeat in flight, if any; a URL never has two at once. */
+  sending?: Promise<void>;
+
+  constructor(
+    readonly url: string,
+    start: Coverage,
+    startedAt: number,
+  ) {
+    this.shownUrl = redactUrlCredentials(url);
+    this.covered = start;
+    this.lastSuccessAt = startedAt;
+  }
+
+  /** Counts since the last success. */
+  since(now: Counters): Counters {
+    return {
+      metrics: now.metrics - this.covered.counters.metrics,
+      logErrors: now.logErrors - this.covered.counters.logErrors,
+      logWarnings: now.logWarnings - this.covered.counters.logWarnings,
+    };
+  }
+
+  succeeded(coverage: Coverage, at: number): number {
+    const failures = this.failuresInRow;
+    this.covered = coverage;
+    this.lastSuccessAt = at;
+    this.failuresInRow = 0;
+    return failures;
+  }
+
+  failed(): number {
+    return ++this.failuresInRow;
+  }
+}
