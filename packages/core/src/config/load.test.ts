@@ -19,6 +19,7 @@ const dummyInput = defineInput<{ url: string; timeout: number; headers: Record<s
       timeout: { duration: true, default: '5s', description: 'how long' },
       headers: { type: 'object', additionalProperties: { type: 'string' }, default: {}, secret: true, description: 'headers' },
       count: { type: 'integer', default: 1, description: 'how many' },
+      codes: { anyOf: [{ type: 'integer' }, { type: 'array', items: { type: 'integer', minimum: 100 } }], description: 'one or several' },
     },
   },
   check: (o) => (o.count > 10 ? { option: 'count', message: 'option "count" must be at most 10' } : undefined),
@@ -75,6 +76,10 @@ describe('config loading', () => {
       'bad.toml:5: inputs.dummy: option "url" is required',
       'bad.toml:6: inputs.dummy: option "timeout" must be a duration such as "10s", "1m" or "500ms", got string "soon"',
     ]);
+  });
+
+  it('for an option of several forms, reports the problem of the form that came closest', async () => {
+    expect(await errorsOf('[[inputs.dummy]]\n  url = "x"\n  codes = [200, 42]\n')).toEqual(['bad.toml:3: inputs.dummy: option "codes.1" must be >= 100']);
   });
 
   it('points a TOML syntax error at its line', async () => {

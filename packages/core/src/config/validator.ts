@@ -77,10 +77,16 @@ export function compileSchema(schema: OptionsSchema): CompiledSchema {
     knownOptions: Object.keys(schema.properties),
     validate(options) {
       if (fn(options)) return [];
-      const errors = (fn.errors ?? []).map((e) => explain(e, options));
-      // anyOf/oneOf report every branch; one line per option is enough.
-      const seen = new Set<string>();
-      return errors.filter((e) => !seen.has(e.option) && seen.add(e.option));
+      // anyOf/oneOf report every branch and then themselves. One line per option is enough:
+      // the error deepest inside the value comes from the branch that matched best.
+      const best = new Map<string, ErrorObject>();
+      for (const e of fn.errors ?? []) {
+        if (e.keyword === 'anyOf' || e.keyword === 'oneOf') continue;
+        const option = pathOf(e).split('.')[0] || `${e.params.additionalProperty ?? e.params.missingProperty ?? ''}`;
+        const current = best.get(option);
+        if (!current || e.instancePath.length > current.instancePath.length) best.set(option, e);
+      }
+      return [...best.values()].map((e) => explain(e, options));
     },
   };
 }
