@@ -1,5 +1,6 @@
 import { isPluginDefinition } from '@vigil/core';
 import { Registry } from '@vigil/core/runtime';
+import * as inputsDocker from '@vigil/inputs-docker';
 import * as inputsHttp from '@vigil/inputs-http';
 import * as inputsSystem from '@vigil/inputs-system';
 import * as outputsFile from '@vigil/outputs-file';
@@ -7,6 +8,7 @@ import * as outputsHeartbeat from '@vigil/outputs-heartbeat';
 import * as processorsOverride from '@vigil/processors-override';
 
 const BUILTIN_PACKAGES: Record<string, Record<string, unknown>> = {
+  '@vigil/inputs-docker': inputsDocker,
   '@vigil/inputs-http': inputsHttp,
   '@vigil/inputs-system': inputsSystem,
   '@vigil/outputs-file': outputsFile,

@@ -40,6 +40,18 @@ const stuck = defineInput({
       ),
   }),
 });
+let failing = true;
+const flaky = defineInput({
+  name: 'flaky',
+  description: 'fails the same way while `failing`',
+  sample: '',
+  schema: { type: 'object', properties: {} },
+  create: () => ({
+    gather(acc) {
+      if (failing) acc.addError(new Error('engine at unix:///nowhere.sock is not there'));
+    },
+  }),
+});
 const upper = defineProcessor({
   name: 'upper',
   description: 'upper-cases names',
@@ -68,7 +80,7 @@ const dir = mkdtempSync(join(tmpdir(), 'vigil-agent-'));
 
 async function agentFor(toml: string): Promise<Agent> {
   const registry = new Registry();
-  for (const d of [counter, stuck, upper, memory]) registry.add(d, 'test');
+  for (const d of [counter, stuck, flaky, upper, memory]) registry.add(d, 'test');
   const config = await loadConfig([{ label: 't.toml', display: 't.toml', dir, text: toml, secrets: [] }], registry);
   const env = createEnvironment({ ...config.agent, logfile: join(dir, 'agent.log') }, config.secrets);
   return new Agent(config, env);
@@ -170,6 +182,22 @@ describe('agent pipeline', () => {
     expect(agent.env.ring.entries().map((e) => `${e.source}: ${e.message}`)).toContain(
       'inputs.stuck: did not complete within its interval (200ms); skipping gathers until it does',
     );
+  });
+
+  it('counts every repeat of the same gather error but logs it once, then how often it repeated', async () => {
+    const agent = await agentFor('[[inputs.flaky]]\n[[outputs.memory]]\n');
+    await agent.start({ schedule: false });
+    failing = true;
+    for (let i = 0; i < 4; i++) await agent.gatherOnce();
+    failing = false;
+    await agent.gatherOnce();
+    await agent.stop();
+    expect(agent.env.stats.snapshot().inputs.flaky[0].errors).toBe(4);
+    const lines = agent.env.ring.entries().filter((e) => e.source === 'inputs.flaky').map((e) => e.message);
+    expect(lines).toEqual([
+      'engine at unix:///nowhere.sock is not there',
+      expect.stringMatching(/^engine at unix:\/\/\/nowhere\.sock is not there \(repeated 3 more times since \d{4}-.*Z\)$/),
+    ]);
   });
 
   it('keeps plugin state in the statefile across a restart', async () => {

@@ -25,6 +25,8 @@ export class RunningInput {
   private inFlight?: Promise<boolean>;
   private stopped = false;
   private readonly stopController = new AbortController();
+  /** The error logged last, while the same one keeps coming: repeats are counted, not logged. */
+  private errorRun?: { message: string; repeats: number; since: number };
 
   constructor(
     readonly config: PluginConfig,
@@ -65,12 +67,30 @@ export class RunningInput {
       addCounter: (name, fields, tags, timestamp) => add(name, fields, tags, timestamp, 'counter'),
       addMetric: (metric: Metric) => this.accept(metric),
       addLog: (record: LogRecordInit) => this.accept(newLogRecord(record, this.config.name)),
-      addError: (error: unknown) => {
-        this.stats.errors++;
-        this.log.error(error instanceof Error ? error.message : String(error));
-      },
+      addError: (error: unknown) => this.reportError(error instanceof Error ? error.message : String(error)),
       signal,
     };
+  }
+
+  /** Counts every error; logs one only when it differs from the last, so an outage is one line. */
+  private reportError(message: string): void {
+    this.stats.errors++;
+    if (this.errorRun?.message === message) {
+      this.errorRun.repeats++;
+      return;
+    }
+    this.endErrorRun();
+    this.errorRun = { message, repeats: 0, since: Date.now() };
+    this.log.error(message);
+  }
+
+  /** Says how often the last error repeated, once it stops or changes. */
+  private endErrorRun(): void {
+    const run = this.errorRun;
+    if (run && run.repeats > 0) {
+      this.log.error(`${run.message} (repeated ${run.repeats} more times since ${new Date(run.since).toISOString()})`);
+    }
+    this.errorRun = undefined;
   }
 
   /**
@@ -99,7 +119,9 @@ export class RunningInput {
     const settled = run.then(() => {
       this.stats.gather_time_ns += Number(process.hrtime.bigint() - started);
       this.stopController.signal.removeEventListener('abort', onStop);
-      return this.stats.errors === errorsBefore;
+      const clean = this.stats.errors === errorsBefore;
+      if (clean) this.endErrorRun();
+      return clean;
     });
     this.inFlight = Promise.race([settled, deadline]).then((outcome) => {
       clearTimeout(timeout);
