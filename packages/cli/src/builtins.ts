@@ -2,6 +2,7 @@ import { isPluginDefinition } from '@vigil/core';
 import { Registry } from '@vigil/core/runtime';
 import * as inputsDocker from '@vigil/inputs-docker';
 import * as inputsHttp from '@vigil/inputs-http';
+import * as inputsLogs from '@vigil/inputs-logs';
 import * as inputsSystem from '@vigil/inputs-system';
 import * as outputsFile from '@vigil/outputs-file';
 import * as outputsHeartbeat from '@vigil/outputs-heartbeat';
@@ -10,6 +11,7 @@ import * as processorsOverride from '@vigil/processors-override';
 const BUILTIN_PACKAGES: Record<string, Record<string, unknown>> = {
   '@vigil/inputs-docker': inputsDocker,
   '@vigil/inputs-http': inputsHttp,
+  '@vigil/inputs-logs': inputsLogs,
   '@vigil/inputs-system': inputsSystem,
   '@vigil/outputs-file': outputsFile,
   '@vigil/outputs-heartbeat': outputsHeartbeat,

@@ -25,7 +25,7 @@ export type { AttributeValue, FieldValue, Fields, Item, ItemKind, LogLevel, LogR
 export { toLineProtocol } from './model/line-protocol.js';
 export { toJsonObject, rfc3339 } from './model/json.js';
 export { parseDuration, formatDuration } from './config/duration.js';
-export { compileGlobs, type Matcher } from './pipeline/glob.js';
+export { compileGlobs, globSource, type Matcher } from './pipeline/glob.js';
 export { redactUrlCredentials } from './log/redactor.js';
 export type { LogEntry, LogRingReader } from './log/ring.js';
 export type { AgentStats, InputStatsEntry, OutputStatsEntry, StatsReader, StatsSnapshot, LogCounts } from './stats/stats.js';

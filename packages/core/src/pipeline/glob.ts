@@ -5,19 +5,27 @@
  */
 export type Matcher = (value: string) => boolean;
 
-function globToRegexSource(glob: string): string {
+/**
+ * A glob as a regular expression source. With `paths`, `*` and `?` stop at '/' and `**`
+ * crosses it (file patterns); without, `*` matches anything (names, as Telegraf filters do).
+ */
+export function globSource(glob: string, { paths = false } = {}): string {
   let out = '';
   let braces = 0;
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i];
-    if (c === '*') out += '.*';
-    else if (c === '?') out += '.';
+    if (c === '*') {
+      if (paths && glob[i + 1] === '*') {
+        out += '.*';
+        i++;
+      } else out += paths ? '[^/]*' : '.*';
+    } else if (c === '?') out += paths ? '[^/]' : '.';
     else if (c === '[') {
-      const end = glob.indexOf(']', i + 1);
+      const end = glob.indexOf(']', i + 2);
       if (end < 0) out += '\\[';
       else {
         let cls = glob.slice(i + 1, end);
-        if (cls.startsWith('!')) cls = '^' + cls.slice(1);
+        if (cls.startsWith('!') || cls.startsWith('^')) cls = '^' + cls.slice(1);
         out += `[${cls.replace(/\\/g, '\\\\')}]`;
         i = end;
       }
@@ -42,6 +50,6 @@ export function compileGlobs(patterns: readonly string[]): Matcher {
     const prefix = globs[0].slice(0, -1);
     return (v) => exact.has(v) || v.startsWith(prefix);
   }
-  const re = new RegExp(`^(?:${globs.map(globToRegexSource).join('|')})$`, 's');
+  const re = new RegExp(`^(?:${globs.map((g) => globSource(g)).join('|')})$`, 's');
   return (v) => exact.has(v) || re.test(v);
 }

@@ -1,0 +1,55 @@
+import { defineInput, readSample } from '@vigil/core';
+import { Batcher } from './batcher.js';
+import { FileGlob } from './file-glob.js';
+import { createLineParser } from './formats/index.js';
+import { checkOptions, schema, type LogsOptions } from './options.js';
+import { Problems } from './problems.js';
+import { RecordBuilder } from './record-builder.js';
+import { parseSavedState, StartPositions } from './saved-state.js';
+import { Tailer } from './tailer.js';
+import { TimestampScanner } from './timestamps.js';
+
+export type { LogsOptions } from './options.js';
+
+export default defineInput<LogsOptions>({
+  name: 'logs',
+  description: 'Follows log files through rotation and turns each line into a log record',
+  schema,
+  sample: readSample(import.meta.url),
+  check: checkOptions,
+  create(ctx) {
+    const options = ctx.options;
+    let tailer: Tailer | undefined;
+    return {
+      async start(acc) {
+        const problems = new Problems(ctx.log);
+        const batch = new Batcher(acc, options.batch_size);
+        const records = new RecordBuilder(createLineParser(options.format, new TimestampScanner(options.timezone)), batch, {
+          multiline: options.multiline_pattern ? new RegExp(options.multiline_pattern) : undefined,
+          pathTag: options.path_tag,
+          maxLineBytes: options.max_line_bytes,
+          onSkipped: (file) => problems.once(file.path, 'long', `${file.path}: left out a line longer than max_line_bytes (${options.max_line_bytes} bytes)`),
+        });
+        tailer = new Tailer(
+          {
+            globs: options.files.map((pattern) => new FileGlob(pattern)),
+            watchMethod: options.watch_method,
+            maxLineBytes: options.max_line_bytes,
+            rescanMs: ctx.intervalMs,
+            flushMs: options.flush_interval,
+          },
+          records,
+          batch,
+          problems,
+          new StartPositions(options.initial_read_offset, parseSavedState(ctx.state.load())),
+          (state) => ctx.state.save(state),
+        );
+        await tailer.start();
+      },
+      async stop() {
+        await tailer?.stop();
+        tailer = undefined;
+      },
+    };
+  },
+});

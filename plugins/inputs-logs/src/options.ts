@@ -1,0 +1,95 @@
+import type { OptionProblem, OptionsSchema } from '@vigil/core';
+import type { LineFormat } from './formats/index.js';
+import type { InitialReadOffset } from './saved-state.js';
+import type { TimeZoneOption } from './timestamps.js';
+
+export interface LogsOptions {
+  files: string[];
+  initial_read_offset: InitialReadOffset;
+  watch_method: 'inotify' | 'poll';
+  format: LineFormat;
+  multiline_pattern: string;
+  max_line_bytes: number;
+  path_tag: string;
+  batch_size: number;
+  /** Milliseconds. */
+  flush_interval: number;
+  timezone: TimeZoneOption;
+}
+
+export const schema: OptionsSchema = {
+  type: 'object',
+  required: ['files'],
+  properties: {
+    files: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      minItems: 1,
+      description: 'Files to follow: paths or globs (`*` within a directory, `**` across directories, `?`, `[abc]`, `{a,b}`). Globs are expanded again every interval, and at once when a watched directory gains a file.',
+    },
+    initial_read_offset: {
+      type: 'string',
+      enum: ['beginning', 'end', 'saved-or-beginning', 'saved-or-end'],
+      default: 'saved-or-end',
+      description: 'Where a file found at start is read from: its beginning, its end, or where the last run left off (kept in `[agent] statefile`) and otherwise its beginning or end. Files that appear later are always read from their beginning.',
+    },
+    watch_method: {
+      type: 'string',
+      enum: ['inotify', 'poll'],
+      default: 'inotify',
+      description: 'How changes are noticed: "inotify" (directory watches) or "poll" (every 250 ms, for file systems without inotify such as NFS).',
+    },
+    format: {
+      type: 'string',
+      enum: ['auto', 'json', 'logfmt', 'syslog', 'clf', 'plain'],
+      default: 'auto',
+      description: 'How lines are parsed; "auto" tells each line\'s format from how it starts. A line that does not fit the chosen format is read as plain text.',
+    },
+    multiline_pattern: {
+      type: 'string',
+      default: '',
+      description: 'A regular expression matching the first line of a record; a line that does not match continues the previous record (stack traces). Empty: every line is a record.',
+    },
+    max_line_bytes: {
+      type: 'integer',
+      minimum: 16,
+      default: 65536,
+      description: 'Longest line (or multi-line record) in bytes; a longer line is left out and reported once per file.',
+    },
+    path_tag: {
+      type: 'string',
+      default: 'path',
+      description: 'Tag holding the file\'s path; empty for none.',
+    },
+    batch_size: {
+      type: 'integer',
+      minimum: 1,
+      default: 1000,
+      description: 'Records handed to the pipeline at a time.',
+    },
+    flush_interval: {
+      type: 'string',
+      duration: true,
+      default: '1s',
+      description: 'Longest a partial batch waits before it is handed on; also how often file positions are saved and how long a multi-line record waits for its next line.',
+    },
+    timezone: {
+      type: 'string',
+      enum: ['UTC', 'Local'],
+      default: 'UTC',
+      description: 'Zone of timestamps written without one (syslog\'s `Nov 23 07:00:01`, Python\'s `2026-11-23 07:00:01,123`).',
+    },
+  },
+};
+
+export function checkOptions(options: LogsOptions): OptionProblem[] {
+  const problems: OptionProblem[] = [];
+  if (options.multiline_pattern) {
+    try {
+      new RegExp(options.multiline_pattern);
+    } catch (err) {
+      problems.push({ option: 'multiline_pattern', message: `option "multiline_pattern" is not a valid regular expression: ${(err as Error).message}` });
+    }
+  }
+  return problems;
+}

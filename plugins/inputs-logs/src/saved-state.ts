@@ -1,0 +1,85 @@
+import { read } from 'node:fs';
+import { promisify } from 'node:util';
+import { readCheckBytes } from './followed-file.js';
+
+const readAsync = promisify(read);
+
+/** One file's place as saved in the agent's statefile. */
+export interface SavedFile {
+  /** The name it was followed under. */
+  path: string;
+  /** `dev:ino` */
+  identity: string;
+  /** Offset past the last line handed on. */
+  offset: number;
+  /** The bytes before `offset`, hex: tells the same file from a truncated or reused one. */
+  check: string;
+}
+
+export interface SavedState {
+  files: SavedFile[];
+}
+
+export type InitialReadOffset = 'beginning' | 'end' | 'saved-or-beginning' | 'saved-or-end';
+
+/** What `ctx.state.load()` returned, if it is state this plugin saved. */
+export function parseSavedState(value: unknown): SavedState | undefined {
+  const files = (value as SavedState | undefined)?.files;
+  if (!Array.isArray(files)) return undefined;
+  const valid = files.filter(
+    (f): f is SavedFile => typeof f?.path === 'string' && typeof f.identity === 'string' && Number.isSafeInteger(f.offset) && f.offset >= 0 && typeof f.check === 'string',
+  );
+  return { files: valid };
+}
+
+/** Whether the open file still holds, just before the saved offset, the bytes it held then. */
+export function stillHolds(fd: number, saved: SavedFile): boolean {
+  return readCheckBytes(fd, saved.offset) === saved.check;
+}
+
+/**
+ * Where each file found at start begins to be read. Saved places are used (with the `saved-…`
+ * policies) when the file is still the same; a file that replaced one we followed was written
+ * since, so it is read whole; any other file follows the policy.
+ */
+export class StartPositions {
+  private readonly byIdentity = new Map<string, SavedFile>();
+  private readonly pathsSeen = new Set<string>();
+  private readonly claimed = new Set<SavedFile>();
+
+  constructor(
+    private readonly policy: InitialReadOffset,
+    saved: SavedState | undefined,
+  ) {
+    const useSaved = policy === 'saved-or-beginning' || policy === 'saved-or-end';
+    for (const file of useSaved ? (saved?.files ?? []) : []) {
+      this.byIdentity.set(file.identity, file);
+      this.pathsSeen.add(file.path);
+    }
+  }
+
+  /** The offset to start `path` (open as `fd`, `size` bytes) at, when found by the first scan. */
+  async offsetAtStart(path: string, identity: string, fd: number, size: number): Promise<number> {
+    const saved = this.byIdentity.get(identity);
+    if (saved) {
+      this.claimed.add(saved);
+      return saved.offset <= size && stillHolds(fd, saved) ? saved.offset : 0;
+    }
+    if (this.pathsSeen.has(path) || this.policy === 'beginning' || this.policy === 'saved-or-beginning') return 0;
+    return endOfLastLine(fd, size);
+  }
+
+  /** Saved files the first scan did not find under their names: rotated while the agent was stopped. */
+  unclaimed(): SavedFile[] {
+    return [...this.byIdentity.values()].filter((f) => !this.claimed.has(f));
+  }
+}
+
+/** Past the last line break (so reading starts on a line's first byte), or 0 when there is none near the end. */
+async function endOfLastLine(fd: number, size: number): Promise<number> {
+  const length = Math.min(size, 65_536);
+  const tail = Buffer.alloc(length);
+  const { bytesRead } = await readAsync(fd, tail, 0, length, size - length);
+  const newline = tail.subarray(0, bytesRead).lastIndexOf(10);
+  return newline < 0 ? (size > length ? size : 0) : size - length + newline + 1;
+}

@@ -1,0 +1,54 @@
+/** Helpers for this plugin's tests: real files in a temp dir, the plugin run as the agent runs it. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LogRecord, PluginState } from '@vigil/core';
+import { createRecordingAccumulator, createTestContext, memoryState } from '@vigil/core/testing';
+import logs, { type LogsOptions } from './index.js';
+
+export function makeTempDir(): { dir: string; path(name: string): string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-logs-'));
+  return { dir, path: (name) => join(dir, name), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface Running {
+  /** Every record handed to the accumulator, in order. */
+  records: LogRecord[];
+  /** Messages the plugin logged (warnings about files it skips). */
+  logged(): string[];
+  stop(): Promise<void>;
+  state: PluginState;
+}
+
+/** Creates the plugin with `options` and starts it, as the agent would. */
+export async function startLogs(options: Record<string, unknown>, { state = memoryState(), intervalMs = 60_000 }: { state?: PluginState; intervalMs?: number } = {}): Promise<Running> {
+  const ctx = createTestContext<LogsOptions>(logs, { flush_interval: '50ms', ...options }, { state, intervalMs });
+  const plugin = logs.create(ctx);
+  const acc = createRecordingAccumulator();
+  await plugin.start!(acc);
+  return {
+    records: acc.logs,
+    logged: () => ctx.ring.entries(0).map((e) => e.message),
+    stop: async () => {
+      await plugin.stop!();
+    },
+    state,
+  };
+}
+
+/** Waits until `condition` holds (checked every 10 ms); fails after `timeoutMs` with `what`. */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export function messages(records: LogRecord[]): string[] {
+  return records.map((r) => r.message);
+}
