@@ -160,19 +160,30 @@ describe('vigil CLI', () => {
     expect(existsSync(join(dir, 'never-written.out'))).toBe(false);
   });
 
-  it('config prints a sample that validates as it stands', async () => {
-    const sample = await runCli(['config', '--outputs', 'file', '--processors', 'override']);
+  it('config prints a sample of every plugin that validates as it stands', async () => {
+    const sample = await runCli(['config']);
     expect(sample.code).toBe(0);
-    expect(sample.stdout).toContain('[[outputs.file]]');
+    for (const block of ['[agent]', '[[inputs.system]]', '[[inputs.http]]', '[[inputs.docker]]', '[[inputs.logs]]', '[[processors.override]]', '[[outputs.file]]', '[[outputs.heartbeat]]']) {
+      expect(sample.stdout).toContain(block);
+    }
     expect(sample.stdout).toContain('# interval = "10s"');
     const path = config('sample.toml', sample.stdout);
-    expect((await runCli(['validate', '--config', path])).code).toBe(0);
+    const checked = await runCli(['validate', '--config', path]);
+    expect({ code: checked.code, stderr: checked.stderr }).toEqual({ code: 0, stderr: '' });
+  });
+
+  it('config --outputs prints only the [agent] block and the outputs named', async () => {
+    const { code, stdout } = await runCli(['config', '--outputs', 'file']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('[[outputs.file]]');
+    expect(stdout).not.toContain('[[inputs.');
   });
 
   it('plugins lists each plugin with its kind and package', async () => {
     const { stdout } = await runCli(['plugins']);
     expect(stdout).toMatch(/outputs\.file\s+@vigil\/outputs-file\s+Writes/);
     expect(stdout).toMatch(/processors\.override\s+@vigil\/processors-override/);
+    for (const name of ['inputs.system', 'inputs.http', 'inputs.docker', 'inputs.logs', 'outputs.heartbeat']) expect(stdout).toContain(name);
   });
 
   it('--version prints the version of the package', async () => {
