@@ -82,6 +82,7 @@ async function throughPlugin(path, expected) {
       if (++records === expected) done();
     },
     addFields() {}, addGauge() {}, addCounter() {}, addMetric() {}, addError() {},
+    waitForRoom: () => Promise.resolve(),
     signal: new AbortController().signal,
   };
   const ctx = createTestContext(logs, { files: [path], initial_read_offset: 'beginning', batch_size: 1000 });

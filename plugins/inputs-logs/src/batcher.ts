@@ -32,6 +32,11 @@ export class Batcher {
     }
   }
 
+  /** Resolves when the outputs have room for more (see Accumulator.waitForRoom). */
+  waitForRoom(): Promise<void> {
+    return this.acc.waitForRoom();
+  }
+
   /** Hands every queued record on and commits the offsets they reach. */
   flush(): void {
     const records = this.records;

@@ -73,10 +73,10 @@ export class FollowedFile {
    * Reads one chunk from where the last read stopped and hands complete lines to `handler`.
    * With `final` (the file is being let go) an unfinished last line counts as a line.
    */
-  async readChunk(reader: ChunkReader, maxLineBytes: number, handler: LineHandler, final = false): Promise<ReadOutcome> {
+  readChunk(reader: ChunkReader, maxLineBytes: number, handler: LineHandler, final = false): ReadOutcome {
     const back = this.checkLength;
     const from = this.readPos - back;
-    const data = await reader.read(this.fd, from);
+    const data = reader.read(this.fd, from);
     if (data.length < back || data.compare(this.check, 0, back, 0, back) !== 0) return 'truncated';
     if (data.length === back) return 'idle';
     if (!this.sniffed) {
@@ -85,8 +85,7 @@ export class FollowedFile {
     }
     const atEnd = data.length < reader.size;
 
-    // Where this chunk's lines start and where the next read must start, decided first so the
-    // next chunk can be read while these lines are parsed.
+    // Where this chunk's lines start and where the next read must start.
     let start = back;
     let skippedEnd = -1;
     if (this.skippingLongLine) {
@@ -100,7 +99,6 @@ export class FollowedFile {
     const takeUnfinished = final && atEnd && unfinished > 0;
     const skipUnfinished = !takeUnfinished && unfinished > maxLineBytes;
     if (takeUnfinished || skipUnfinished) consumed = data.length;
-    if (!atEnd) reader.readAhead(this.fd, from + consumed - Math.min(CHECK_BYTES, consumed));
 
     const readAt = Date.now();
     this.lastDataAt = readAt;

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Batcher } from './batcher.js';
 import { ChunkReader } from './chunk-reader.js';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { DirectoryWatches } from './directory-watches.js';
 import type { FileGlob } from './file-glob.js';
 import { FollowedFile, type ReadOutcome } from './followed-file.js';
@@ -18,6 +19,8 @@ const readdirAsync = promisify(readdir);
 
 /** How often files are checked with watch_method = "poll" (Telegraf's tail polls as often). */
 export const POLL_INTERVAL_MS = 250;
+/** Longest stretch a backlog is read without letting the event loop run anything else. */
+const YIELD_EVERY_MS = 20;
 /**
  * How long a file renamed away is still read after its last new line: the writing program
  * keeps writing to it until it reopens its log (logrotate's postrotate signal).
@@ -70,6 +73,7 @@ export class Tailer {
   private polling = false;
   private stopped = false;
   private running?: Promise<void>;
+  private lastYield = performance.now();
 
   constructor(
     private readonly settings: TailerSettings,
@@ -79,8 +83,9 @@ export class Tailer {
     private readonly positions: StartPositions,
     private readonly save: (state: SavedState) => void,
   ) {
-    // Large reads keep the per-read cost small; a chunk must hold a whole longest line.
-    this.reader = new ChunkReader(Math.max(1 << 20, settings.maxLineBytes * 2 + 64));
+    // Large reads keep the per-read cost small; a chunk must hold a whole longest line, and
+    // stays small enough that its records fit in an output buffer (see waitForRoom).
+    this.reader = new ChunkReader(Math.max(1 << 17, settings.maxLineBytes * 2 + 64));
     this.watches = new DirectoryWatches({
       changed: (dir, event, name) => this.onChange(dir, event, name),
       lost: () => {
@@ -115,7 +120,6 @@ export class Tailer {
     await this.running;
     this.batch.flush();
     this.saveState();
-    for (const file of this.followed()) await this.reader.forget(file.fd);
     await Promise.all([...this.followed()].map((file) => closeAsync(file.fd).catch(() => undefined)));
     this.active.clear();
     this.draining.clear();
@@ -165,12 +169,27 @@ export class Tailer {
         } else {
           const file = this.nextDirtyFile();
           this.dirtyFiles.delete(file);
-          if ((await this.readOnce(file)) === 'more') this.dirtyFiles.add(file);
+          if ((await this.readOnce(file)) === 'more') {
+            this.dirtyFiles.add(file);
+            await this.batch.waitForRoom();
+            await this.shareTheLoop();
+          }
         }
       } catch (err) {
         this.problems.once('', describeError(err), `unexpected error: ${describeError(err)}`);
       }
     }
+  }
+
+  /**
+   * Reads are synchronous, so a backlog would keep the event loop to itself; every
+   * YIELD_EVERY_MS it lets timers, other plugins and output writes run. (Yielding after every
+   * chunk measured a third slower: the loop then sat idle between chunks.)
+   */
+  private async shareTheLoop(): Promise<void> {
+    if (performance.now() - this.lastYield < YIELD_EVERY_MS) return;
+    await yieldToEventLoop();
+    this.lastYield = performance.now();
   }
 
   /** Older data first: a file renamed away is read before the one that replaced it. */
@@ -295,7 +314,7 @@ export class Tailer {
     if (!this.byIdentity.has(file.identity)) return 'gone';
     let outcome: ReadOutcome;
     try {
-      outcome = await file.readChunk(this.reader, this.settings.maxLineBytes, this.records);
+      outcome = file.readChunk(this.reader, this.settings.maxLineBytes, this.records);
     } catch (err) {
       this.problems.once(file.path, 'read', `${file.path}: cannot read (${describeError(err)}); skipped`);
       await this.forget(file);
@@ -324,7 +343,7 @@ export class Tailer {
   /** Reads `file` to its very end (an unfinished last line included), hands everything on and closes it. */
   private async finish(file: FollowedFile): Promise<void> {
     try {
-      while ((await file.readChunk(this.reader, this.settings.maxLineBytes, this.records, true)) === 'more');
+      while (file.readChunk(this.reader, this.settings.maxLineBytes, this.records, true) === 'more');
     } catch {
       // What could be read was read; the file is being let go anyway.
     }
@@ -338,7 +357,6 @@ export class Tailer {
     this.draining.delete(file);
     this.byIdentity.delete(file.identity);
     this.dirtyFiles.delete(file);
-    await this.reader.forget(file.fd);
     await closeAsync(file.fd).catch(() => undefined);
   }
 

@@ -52,6 +52,36 @@ const flaky = defineInput({
     },
   }),
 });
+const backlog = defineInput<{ wait: boolean }>({
+  name: 'backlog',
+  description: 'a service input with 10,000 items to hand over at once',
+  sample: '',
+  schema: { type: 'object', properties: { wait: { type: 'boolean', default: true } } },
+  create: (ctx) => ({
+    async start(acc) {
+      for (let chunk = 0; chunk < 20; chunk++) {
+        for (let i = 0; i < 500; i++) acc.addFields('line', { n: BigInt(chunk * 500 + i) });
+        if (ctx.options.wait) await acc.waitForRoom();
+      }
+    },
+  }),
+});
+const slow = defineOutput({
+  name: 'slow',
+  description: 'writes take a turn of the event loop',
+  sample: '',
+  accepts: ['metric'],
+  schema: { type: 'object', properties: {} },
+  create: () => ({
+    write: (batch) =>
+      new Promise<void>((resolve) =>
+        setImmediate(() => {
+          written.push(batch);
+          resolve();
+        }),
+      ),
+  }),
+});
 const upper = defineProcessor({
   name: 'upper',
   description: 'upper-cases names',
@@ -80,7 +110,7 @@ const dir = mkdtempSync(join(tmpdir(), 'vigil-agent-'));
 
 async function agentFor(toml: string): Promise<Agent> {
   const registry = new Registry();
-  for (const d of [counter, stuck, flaky, upper, memory]) registry.add(d, 'test');
+  for (const d of [counter, stuck, flaky, backlog, upper, memory, slow]) registry.add(d, 'test');
   const config = await loadConfig([{ label: 't.toml', display: 't.toml', dir, text: toml, secrets: [] }], registry);
   const env = createEnvironment({ ...config.agent, logfile: join(dir, 'agent.log') }, config.secrets);
   return new Agent(config, env);
@@ -198,6 +228,18 @@ describe('agent pipeline', () => {
       'engine at unix:///nowhere.sock is not there',
       expect.stringMatching(/^engine at unix:\/\/\/nowhere\.sock is not there \(repeated 3 more times since \d{4}-.*Z\)$/),
     ]);
+  });
+
+  it.each([
+    ['waits for room', true, 0],
+    ['does not wait', false, 9000],
+  ])('an input that %s between chunks hands over a backlog ten times the buffer with %i drops', async (_, wait, drops) => {
+    const agent = await agentFor(`[[inputs.backlog]]\n  wait = ${wait}\n[[outputs.slow]]\n  metric_buffer_limit = 1000\n  metric_batch_size = 100\n`);
+    await agent.start({ schedule: false });
+    await agent.stop();
+    const [out] = agent.env.stats.snapshot().outputs.slow;
+    expect(out.metrics_dropped).toBe(drops);
+    expect(written.flat()).toHaveLength(10_000 - drops);
   });
 
   it('keeps plugin state in the statefile across a restart', async () => {

@@ -69,6 +69,7 @@ export class Agent {
     }
     const pipeline = new Pipeline(this.processors, this.outputs);
     const emit = options.capture ?? pipeline.push;
+    const waitForRoom = options.capture ? () => Promise.resolve() : pipeline.waitForRoom;
     const hostTag: Record<string, string> = agent.omit_hostname ? {} : { host: this.info.hostname };
     for (const pc of config.inputs) {
       const schedule = {
@@ -78,7 +79,7 @@ export class Agent {
       };
       const plugin = create<InputDefinition>(pc, this.context(pc, schedule.intervalMs));
       const stats = env.stats.registerInput(pc.name, pc.common.alias ?? '');
-      this.inputs.push(new RunningInput(pc, plugin, stats, this.childLog(pc), schedule, [config.globalTags, hostTag], emit));
+      this.inputs.push(new RunningInput(pc, plugin, stats, this.childLog(pc), schedule, [config.globalTags, hostTag], emit, waitForRoom));
     }
   }
 

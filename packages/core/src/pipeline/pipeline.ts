@@ -16,6 +16,11 @@ export class Pipeline {
     this.fromStage(item, 0);
   };
 
+  /** Resolves once every output's buffer is at most half full (see Accumulator.waitForRoom). */
+  readonly waitForRoom = async (): Promise<void> => {
+    for (const output of this.outputs) await output.waitForRoom();
+  };
+
   private fromStage(item: Item, stage: number): void {
     for (let i = stage; i < this.processors.length; i++) {
       const result = this.processors[i].apply(item);

@@ -36,6 +36,7 @@ export class RunningInput {
     private readonly schedule: InputSchedule,
     extraTags: Record<string, string>[],
     private readonly emit: (item: Item) => void,
+    private readonly waitForRoom: () => Promise<void>,
   ) {
     this.selector = new Selector(config.common);
     this.rename = nameShaper(config.common);
@@ -69,6 +70,7 @@ export class RunningInput {
       addLog: (record: LogRecordInit) => this.accept(newLogRecord(record, this.config.name)),
       addError: (error: unknown) => this.reportError(error instanceof Error ? error.message : String(error)),
       signal,
+      waitForRoom: () => untilAborted(this.waitForRoom(), signal),
     };
   }
 
@@ -169,4 +171,17 @@ export class RunningInput {
       this.log.error(`stopping: ${(err as Error).message}`);
     }
   }
+}
+
+/** `promise`, or earlier when `signal` aborts. */
+function untilAborted(promise: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const onAbort = () => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
+    void promise.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
 }

@@ -34,6 +34,7 @@ export class RunningOutput {
   private connected = false;
   private stopped = false;
   private batchFullPending = false;
+  private roomWaiters: (() => void)[] = [];
 
   constructor(
     readonly config: PluginConfig,
@@ -87,6 +88,24 @@ export class RunningOutput {
         void this.flush(true);
       });
     }
+  }
+
+  private hasRoom(): boolean {
+    return this.stopped || this.buffer.length <= this.buffer.limit / 2;
+  }
+
+  /** Resolves when the buffer is at most half full, starting a write to get there. */
+  waitForRoom(): Promise<void> {
+    if (this.hasRoom()) return Promise.resolve();
+    void this.flush(true);
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  private wakeRoomWaiters(): void {
+    if (this.roomWaiters.length === 0 || !this.hasRoom()) return;
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const wake of waiters) wake();
   }
 
   /** Connects; a failure is logged and retried at each flush, while items keep buffering. */
@@ -146,6 +165,7 @@ export class RunningOutput {
         this.stats.metrics_written += batch.length;
         this.failures = 0;
         this.retryAt = 0;
+        this.wakeRoomWaiters();
       } catch (err) {
         await this.buffer.reject(batch);
         this.stats.errors++;
@@ -170,6 +190,7 @@ export class RunningOutput {
   async stop(deadline: number): Promise<boolean> {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.wakeRoomWaiters();
     let ok = true;
     while (this.buffer.length > 0 && Date.now() < deadline) {
       const attempt = this.flush(false, true);

@@ -23,6 +23,13 @@ export interface Accumulator {
   addError(error: unknown): void;
   /** Aborted when the gather outlives its interval or the agent stops. */
   readonly signal: AbortSignal;
+  /**
+   * Resolves when every output has room in its buffer (at most half full), or when `signal`
+   * aborts. An input that can produce faster than outputs write (a log backlog) awaits it
+   * between batches, so it waits instead of making the buffers drop. Outputs that keep failing
+   * keep it waiting: what it has not read yet stays where it is, unlost.
+   */
+  waitForRoom(): Promise<void>;
 }
 
 /** Facts about the running agent a plugin may read. */

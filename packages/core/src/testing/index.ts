@@ -106,6 +106,7 @@ export function createRecordingAccumulator(signal: AbortSignal = new AbortContro
       items.push(r);
     },
     addError: (e) => errors.push(e instanceof Error ? e.message : String(e)),
+    waitForRoom: () => Promise.resolve(),
   };
 }
 
