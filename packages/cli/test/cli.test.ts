@@ -94,6 +94,18 @@ describe('vigil CLI', () => {
     expect(counts).toEqual(counts.map((_, i) => i));
   });
 
+  it('ignores SIGHUP and SIGUSR1 that arrive while it is stopping, and still exits 0', async () => {
+    const out = join(dir, 'late-signals.out');
+    const path = config('late-signals.toml', `${EXAMPLE_PLUGIN}  flush_interval = "1h"\n[[inputs.example]]\n[[outputs.file]]\n  files = ["${out}"]\n`);
+    const run = startCli(['run', '--config', path]);
+    await waitFor(run.out, (o) => o.stderr.includes('loaded inputs'));
+    run.child.kill('SIGTERM');
+    run.child.kill('SIGHUP');
+    run.child.kill('SIGUSR1');
+    const { code } = await run.done;
+    expect(code).toBe(0);
+  });
+
   it('writes what is buffered at once on SIGUSR1', async () => {
     const out = join(dir, 'sigusr1.out');
     const path = config('sigusr1.toml', `${EXAMPLE_PLUGIN}  interval = "200ms"\n  round_interval = false\n  flush_interval = "1h"\n[[inputs.example]]\n[[outputs.file]]\n  files = ["${out}"]\n`);

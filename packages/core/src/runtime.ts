@@ -10,3 +10,4 @@ export { Registry, type RegisteredPlugin } from './registry.js';
 export { MemoryBuffer, type ItemBuffer } from './pipeline/buffer.js';
 export { Pipeline } from './pipeline/pipeline.js';
 export { RETRY_BASE_MS, RETRY_CAP_MS } from './pipeline/running-output.js';
+export { settlesBy } from './pipeline/deadline.js';

@@ -1,5 +1,8 @@
-import { Agent, ConfigErrors, createEnvironment, logLevelOf, type AgentEnvironment, type Registry } from '@vigil/core/runtime';
+import { Agent, ConfigErrors, createEnvironment, logLevelOf, settlesBy, type AgentEnvironment, type Registry } from '@vigil/core/runtime';
 import { loadFromFlags, type SourceFlags } from '../load.js';
+
+/** How long past shutdown_timeout a stuck stop may take before vigil exits anyway. */
+const FORCED_EXIT_GRACE_MS = 5_000;
 
 export interface RunFlags extends SourceFlags {
   once?: boolean;
@@ -44,7 +47,17 @@ async function runForever(first: Agent, env: AgentEnvironment, flags: RunFlags, 
       log.info(`${signal}: stopping, flushing outputs`);
       process.removeAllListeners('SIGHUP');
       process.removeAllListeners('SIGUSR1');
-      void busy.then(() => agent.stop()).then(() => resolve(0));
+      // Without listeners these signals would kill the process (or open the inspector) mid-flush.
+      for (const late of ['SIGHUP', 'SIGUSR1'] as const) process.on(late, () => log.warn(`${late} ignored: stopping`));
+      const timeout = agent.config.agent.shutdown_timeout;
+      // The last resort: a plugin that ignores every deadline must not keep the process alive.
+      setTimeout(() => {
+        log.error(`stop did not finish within shutdown_timeout + ${FORCED_EXIT_GRACE_MS / 1000}s; exiting`);
+        resolve(1);
+      }, timeout + FORCED_EXIT_GRACE_MS);
+      void settlesBy(busy, Date.now() + timeout)
+        .then(() => agent.stop())
+        .then(() => resolve(0));
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));

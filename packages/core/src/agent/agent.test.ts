@@ -82,6 +82,34 @@ const slow = defineOutput({
       ),
   }),
 });
+const late = defineInput({
+  name: 'late',
+  description: 'adds one item, then another 300 ms later, whatever its signal says',
+  sample: '',
+  schema: { type: 'object', properties: {} },
+  create: () => ({
+    async gather(acc) {
+      acc.addFields('late', { n: 1 });
+      await new Promise((r) => setTimeout(r, 300));
+      acc.addFields('late', { n: 2 });
+    },
+  }),
+});
+let connectAttempts = 0;
+const unreachable = defineOutput({
+  name: 'unreachable',
+  description: 'never connects',
+  sample: '',
+  accepts: ['metric'],
+  schema: { type: 'object', properties: {} },
+  create: () => ({
+    connect() {
+      connectAttempts++;
+      throw new Error('connection refused');
+    },
+    write() {},
+  }),
+});
 const upper = defineProcessor({
   name: 'upper',
   description: 'upper-cases names',
@@ -110,7 +138,7 @@ const dir = mkdtempSync(join(tmpdir(), 'vigil-agent-'));
 
 async function agentFor(toml: string): Promise<Agent> {
   const registry = new Registry();
-  for (const d of [counter, stuck, flaky, backlog, upper, memory, slow]) registry.add(d, 'test');
+  for (const d of [counter, stuck, flaky, backlog, late, upper, memory, slow, unreachable]) registry.add(d, 'test');
   const config = await loadConfig([{ label: 't.toml', display: 't.toml', dir, text: toml, secrets: [] }], registry);
   const env = createEnvironment({ ...config.agent, logfile: join(dir, 'agent.log') }, config.secrets);
   return new Agent(config, env);
@@ -240,6 +268,54 @@ describe('agent pipeline', () => {
     const [out] = agent.env.stats.snapshot().outputs.slow;
     expect(out.metrics_dropped).toBe(drops);
     expect(written.flat()).toHaveLength(10_000 - drops);
+  });
+
+  it('selects on the name the input gave, then renames and tags, then trims tags as Telegraf does', async () => {
+    const agent = await agentFor(`
+[agent]
+  hostname = "h1"
+[global_tags]
+  dc = "eu"
+[[inputs.counter]]
+  n = 2
+  namepass = ["even"]
+  name_prefix = "x_"
+  tagexclude = ["host", "dc"]
+[[outputs.memory]]
+`);
+    await agent.start({ schedule: false });
+    await agent.gatherOnce();
+    await agent.stop();
+    expect(written.flat()).toEqual([expect.objectContaining({ name: 'x_even', tags: { plugin: 'counter' } })]);
+  });
+
+  it('on stop, waits for a gather under way so what it still adds is written', async () => {
+    const agent = await agentFor('[[inputs.late]]\n[[outputs.memory]]\n');
+    await agent.start({ schedule: false });
+    const gathering = agent.gatherOnce();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await agent.stop()).toBe(true);
+    await gathering;
+    expect(written.flat().map((m) => (m.kind === 'metric' ? m.fields.n : 0))).toEqual([1, 2]);
+  });
+
+  it('ends a gather that ignores its abort signal at the deadline, and still stops in time', async () => {
+    const agent = await agentFor('[agent]\n  shutdown_timeout = "500ms"\n[[inputs.late]]\n  interval = "100ms"\n[[outputs.memory]]\n');
+    await agent.start({ schedule: false });
+    expect(await agent.gatherOnce()).toBe(false);
+    await agent.stop();
+    expect(agent.env.stats.snapshot().inputs.late[0].gather_timeouts).toBe(1);
+  });
+
+  it('backs off after a failed connect instead of retrying at every full batch', async () => {
+    connectAttempts = 0;
+    const agent = await agentFor('[agent]\n  shutdown_timeout = "100ms"\n[[inputs.counter]]\n  n = 10\n[[outputs.unreachable]]\n  metric_batch_size = 2\n');
+    await agent.start({ schedule: false });
+    for (let i = 0; i < 5; i++) await agent.gatherOnce();
+    await new Promise((r) => setImmediate(r));
+    expect(connectAttempts).toBe(1);
+    expect(agent.env.ring.entries().filter((e) => e.message.startsWith('could not connect'))).toHaveLength(1);
+    await agent.stop();
   });
 
   it('keeps plugin state in the statefile across a restart', async () => {

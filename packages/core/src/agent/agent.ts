@@ -9,6 +9,7 @@ import { RunningOutput } from '../pipeline/running-output.js';
 import { RunningProcessor } from '../pipeline/running-processor.js';
 import type { AgentInfo, InputDefinition, OutputDefinition, PluginContext, ProcessorDefinition } from '../sdk/plugin.js';
 import { VERSION } from '../version.js';
+import { StatsSet } from '../stats/stats.js';
 import type { AgentEnvironment } from './environment.js';
 import { StateStore } from './state-store.js';
 
@@ -27,6 +28,7 @@ export class Agent {
   readonly outputs: RunningOutput[] = [];
   readonly info: AgentInfo;
   private readonly state: StateStore;
+  private readonly statsSet: StatsSet;
   private readonly stateKeys = new Map<string, number>();
   private stateTimer?: NodeJS.Timeout;
 
@@ -47,7 +49,9 @@ export class Agent {
       statefile: agent.statefile,
       redact: (text) => env.redactor.redact(text),
     };
-    env.stats.unregisterAll();
+    // Registered here, shown from start(): a configuration that fails to build leaves the
+    // running one's counters in place.
+    this.statsSet = new StatsSet();
     this.state = new StateStore(agent.statefile, env.logger);
 
     for (const pc of config.processors) {
@@ -63,7 +67,7 @@ export class Agent {
           batchSize: pc.common.metric_batch_size ?? agent.metric_batch_size,
         };
         const plugin = create<OutputDefinition>(pc, this.context(pc, schedule.intervalMs));
-        const stats = env.stats.registerOutput(pc.name, pc.common.alias ?? '', limit);
+        const stats = this.statsSet.registerOutput(pc.name, pc.common.alias ?? '', limit);
         this.outputs.push(new RunningOutput(pc, plugin, new MemoryBuffer(limit), stats, this.childLog(pc), schedule, def.accepts));
       }
     }
@@ -78,7 +82,7 @@ export class Agent {
         roundInterval: agent.round_interval,
       };
       const plugin = create<InputDefinition>(pc, this.context(pc, schedule.intervalMs));
-      const stats = env.stats.registerInput(pc.name, pc.common.alias ?? '');
+      const stats = this.statsSet.registerInput(pc.name, pc.common.alias ?? '');
       this.inputs.push(new RunningInput(pc, plugin, stats, this.childLog(pc), schedule, [config.globalTags, hostTag], emit, waitForRoom));
     }
   }
@@ -113,7 +117,10 @@ export class Agent {
    * `schedule` nothing runs by itself (for `--once` and `vigil test`).
    */
   async start({ schedule = true }: { schedule?: boolean } = {}): Promise<void> {
-    await Promise.all(this.outputs.map((o) => o.connect()));
+    this.env.stats.activate(this.statsSet);
+    // Outputs connect in the background: one slow endpoint must not hold up every input.
+    // Until connected an output buffers; its writes connect first.
+    for (const o of this.outputs) void o.connect();
     if (schedule) for (const o of this.outputs) o.start();
     for (const i of this.inputs) {
       try {
@@ -145,12 +152,18 @@ export class Agent {
    * Resolves false if anything was left unwritten.
    */
   async stop(): Promise<boolean> {
-    await Promise.all(this.inputs.map((i) => i.stop()));
+    const deadline = Date.now() + this.config.agent.shutdown_timeout;
+    await Promise.all(this.inputs.map((i) => i.stop(deadline)));
     clearInterval(this.stateTimer);
     this.state.persist();
-    const deadline = Date.now() + this.config.agent.shutdown_timeout;
     const results = await Promise.all(this.outputs.map((o) => o.stop(deadline)));
-    for (const p of this.processors) await p.plugin.close?.();
+    for (const p of this.processors) {
+      try {
+        await p.plugin.close?.();
+      } catch (err) {
+        this.env.logger.error(`${p.id}: closing: ${(err as Error).message}`);
+      }
+    }
     return results.every(Boolean);
   }
 }

@@ -9,20 +9,29 @@ import type { PluginState } from '../sdk/plugin.js';
  * on stop and periodically. Without a statefile, state lives only as long as the process.
  */
 export class StateStore {
-  private states: Record<string, unknown> = {};
+  private loaded?: Record<string, unknown>;
   private dirty = false;
 
   constructor(
     private readonly path: string,
     private readonly log: Logger,
-  ) {
-    if (!path) return;
+  ) {}
+
+  /**
+   * Read at the first `load()`, not before: on a reload the old agent writes its state when it
+   * stops, and the new one must see that, not what the file held a few seconds earlier.
+   */
+  private get states(): Record<string, unknown> {
+    if (this.loaded) return this.loaded;
+    this.loaded = {};
+    if (!this.path) return this.loaded;
     try {
-      this.states = JSON.parse(readFileSync(path, 'utf8'));
+      this.loaded = JSON.parse(readFileSync(this.path, 'utf8'));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') log.warn(`statefile ${path} is unreadable (${(err as Error).message}); starting without saved state`);
+      if (code !== 'ENOENT') this.log.warn(`statefile ${this.path} is unreadable (${(err as Error).message}); starting without saved state`);
     }
+    return this.loaded!;
   }
 
   /** The state slot of one plugin instance. */

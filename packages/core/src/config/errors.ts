@@ -5,7 +5,9 @@ export class ConfigError extends Error {
     readonly plugin: string | undefined,
     readonly detail: string,
   ) {
-    super(`${where.file}${where.line ? `:${where.line}` : ''}: ${plugin ? `${plugin}: ` : ''}${detail}`);
+    // Credentials in a URL a message quotes (an option value, a plugin's own check) stay hidden.
+    const safe = detail.replace(/(\/\/[^\s/:@"']*:)[^\s/@"']+@/g, '$1***@');
+    super(`${where.file}${where.line ? `:${where.line}` : ''}: ${plugin ? `${plugin}: ` : ''}${safe}`);
     this.name = 'ConfigError';
   }
 }

@@ -82,6 +82,23 @@ describe('config loading', () => {
     expect(await errorsOf('[[inputs.dummy]]\n  url = "x"\n  codes = [200, 42]\n')).toEqual(['bad.toml:3: inputs.dummy: option "codes.1" must be >= 100']);
   });
 
+  it('never shows the value of a secret option, nor the password of a URL, in an error', async () => {
+    const errors = await errorsOf('[[inputs.dummy]]\n  url = "x"\n  headers = "Bearer hunter2-secret"\n  count = "ftp://bob:S3cretPw2@h/"\n');
+    expect(errors).toEqual([
+      'bad.toml:3: inputs.dummy: option "headers" must be an object, got a value of another type',
+      'bad.toml:4: inputs.dummy: option "count" must be an integer, got string "ftp://bob:***@h/"',
+    ]);
+  });
+
+  it('rejects a zero interval, a duration no timer can hold, a bad glob and a plugins list that is not a list', async () => {
+    expect(await errorsOf('[agent]\n  interval = "0s"\n  shutdown_timeout = "30d"\n  plugins = "ab"\n[[inputs.dummy]]\n  url = "x"\n  namepass = ["{a,b"]\n')).toEqual([
+      'bad.toml:4: agent: option "plugins" must be an array, got string "ab"',
+      'bad.toml:3: agent: option "shutdown_timeout" must be at most 24 days (the longest timer Node.js can set), got string "30d"',
+      'bad.toml:2: agent: option "interval" must be more than 0s',
+      'bad.toml:7: inputs.dummy: option "namepass" holds a glob that is not valid: ["{a,b"]',
+    ]);
+  });
+
   it('points a TOML syntax error at its line', async () => {
     const [error] = await errorsOf('[agent]\n  interval = "10s"\n  debug = tru\n');
     expect(error).toMatch(/^bad\.toml:3: TOML syntax error: /);

@@ -7,6 +7,8 @@ import type { AgentConfig, CommonOptions, LoadedConfig, PluginConfig } from './m
 import { AGENT_SCHEMA, COMMON_PROPERTIES } from './schemas.js';
 import type { ConfigSource } from './sources.js';
 import { findKeyLines, lineOf, type KeyLines } from './toml-lines.js';
+import { compileGlobs } from '../pipeline/glob.js';
+import { SELECTOR_OPTION_NAMES } from '../pipeline/selectors.js';
 import { compileSchema, secretValues, type CompiledSchema } from './validator.js';
 
 const PLUGIN_KINDS: PluginKind[] = ['inputs', 'processors', 'outputs'];
@@ -68,6 +70,9 @@ function mergeAgent(parsed: ParsedSource[], errors: ConfigError[]): AgentConfig 
     errors.push(new ConfigError({ file: where.file, line: lineOf(where.lines, `agent.${e.option}`) }, 'agent', e.message + hint));
   }
   const agent = merged as unknown as AgentConfig;
+  for (const option of ['interval', 'flush_interval'] as const) {
+    if (agent[option] === 0) errors.push(new ConfigError({ file: where.file, line: lineOf(where.lines, `agent.${option}`) }, 'agent', `option "${option}" must be more than 0s`));
+  }
   if (agent.log_with_timezone && agent.log_with_timezone !== 'local') {
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: agent.log_with_timezone });
@@ -124,6 +129,9 @@ function loadPlugins(kind: PluginKind, p: ParsedSource, registry: Registry, erro
       }
       if (problems.length > 0) return;
       const { options, common } = splitOptions(def, table);
+      for (const problem of checkCommonOptions(common)) {
+        errors.push(new ConfigError({ file, line: lineAt(problem.option) }, fullName, problem.message));
+      }
       const checked = def.check?.(options as never);
       for (const problem of [checked ?? []].flat()) {
         errors.push(new ConfigError({ file, line: lineAt(problem.option ?? '') }, fullName, problem.message));
@@ -142,6 +150,28 @@ function loadPlugins(kind: PluginKind, p: ParsedSource, registry: Registry, erro
     });
   }
   return out;
+}
+
+/** Zero intervals would spin, and a glob that doesn't compile would fail only at start. */
+function checkCommonOptions(common: CommonOptions): { option: string; message: string }[] {
+  const problems: { option: string; message: string }[] = [];
+  for (const option of ['interval', 'flush_interval'] as const) {
+    if (common[option] === 0) problems.push({ option, message: `option "${option}" must be more than 0s` });
+  }
+  const globLists: [string, string[]][] = [];
+  for (const option of SELECTOR_OPTION_NAMES) {
+    const value = common[option];
+    if (Array.isArray(value)) globLists.push([option, value]);
+    else if (value) for (const [tag, globs] of Object.entries(value)) globLists.push([`${option}.${tag}`, globs]);
+  }
+  for (const [option, globs] of globLists) {
+    try {
+      compileGlobs(globs);
+    } catch {
+      problems.push({ option, message: `option "${option}" holds a glob that is not valid: ${JSON.stringify(globs)}` });
+    }
+  }
+  return problems;
 }
 
 /**
@@ -168,8 +198,10 @@ export async function loadConfig(sources: ConfigSource[], registry: Registry): P
       }
     }
   }
+  const agentErrors = errors.length;
   const agent = mergeAgent(parsed, errors);
-  for (const pkg of agent.plugins ?? []) {
+  const packages = errors.length === agentErrors ? agent.plugins : [];
+  for (const pkg of packages) {
     const declaredIn = [...parsed].reverse().find((p) => isTable(p.doc.agent) && 'plugins' in p.doc.agent) ?? parsed[0];
     const dirs = [...new Set([declaredIn.source.dir, process.cwd()])];
     try {

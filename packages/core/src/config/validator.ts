@@ -8,6 +8,9 @@ export interface OptionError {
   message: string;
 }
 
+/** setTimeout's limit: longer delays fire at once. */
+const MAX_DURATION_MS = 2 ** 31 - 1;
+
 const ajv = new Ajv({ useDefaults: true, strict: false, allErrors: true });
 
 // `duration: true` accepts "10s"-style strings (or seconds as a number) and replaces the value
@@ -19,6 +22,10 @@ ajv.addKeyword({
   validate: function durationKeyword(this: unknown, enabled: boolean, data: unknown, _schema?: unknown, ctx?: { parentData: any; parentDataProperty: string | number }) {
     if (!enabled) return true;
     const ms = parseDuration(data);
+    if (ms !== undefined && ms > MAX_DURATION_MS) {
+      (durationKeyword as any).errors = [{ keyword: 'duration', message: 'must be at most 24 days (the longest timer Node.js can set)', params: {} }];
+      return false;
+    }
     if (ms === undefined) {
       (durationKeyword as any).errors = [{ keyword: 'duration', message: 'must be a duration such as "10s", "1m" or "500ms"', params: {} }];
       return false;
@@ -31,6 +38,7 @@ ajv.addKeyword({
 ajv.addKeyword({ keyword: 'secret' });
 
 function describeType(value: unknown): string {
+  if (value && typeof value === 'object' && 'secret' in value) return 'a value of another type';
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
   return typeof value === 'object' ? 'a table' : `${typeof value} ${JSON.stringify(value)}`;
@@ -44,9 +52,11 @@ function valueAt(data: unknown, path: string): unknown {
   return path ? path.split('.').reduce<any>((v, k) => (v == null ? v : v[k]), data) : data;
 }
 
-function explain(error: ErrorObject, data: unknown): OptionError {
+function explain(error: ErrorObject, data: unknown, secretOptions: Set<string>): OptionError {
   const option = pathOf(error);
-  const value = valueAt(data, option);
+  const raw = valueAt(data, option);
+  // A secret's value is never shown, not even when it is of the wrong type.
+  const value = secretOptions.has(option.split('.')[0]) ? { secret: true } : raw;
   switch (error.keyword) {
     case 'additionalProperties': {
       const extra = error.params.additionalProperty as string;
@@ -57,7 +67,7 @@ function explain(error: ErrorObject, data: unknown): OptionError {
       return { option, message: `option "${option ? `${option}.${missing}` : missing}" is required` };
     }
     case 'type':
-      return { option, message: `option "${option}" must be ${error.params.type === 'integer' ? 'an integer' : `a ${error.params.type}`}, got ${describeType(value)}` };
+      return { option, message: `option "${option}" must be ${/^[aeiou]/.test(error.params.type) ? 'an' : 'a'} ${error.params.type}, got ${describeType(value)}` };
     case 'enum':
       return { option, message: `option "${option}" must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, got ${describeType(value)}` };
     default:
@@ -73,6 +83,7 @@ export interface CompiledSchema {
 
 export function compileSchema(schema: OptionsSchema): CompiledSchema {
   const fn: ValidateFunction = ajv.compile({ additionalProperties: false, ...schema });
+  const secretOptions = new Set(Object.entries(schema.properties).filter(([, p]) => p.secret === true).map(([name]) => name));
   return {
     knownOptions: Object.keys(schema.properties),
     validate(options) {
@@ -86,19 +97,32 @@ export function compileSchema(schema: OptionsSchema): CompiledSchema {
         const current = best.get(option);
         if (!current || e.instancePath.length > current.instancePath.length) best.set(option, e);
       }
-      return [...best.values()].map((e) => explain(e, options));
+      return [...best.values()].map((e) => explain(e, options, secretOptions));
     },
   };
 }
 
-/** Every string under options marked `secret: true` (header values, tokens, passwords). */
+/**
+ * Every string under options marked `secret: true` (header values, tokens, passwords), and the
+ * password of any URL with credentials in any option.
+ */
 export function secretValues(schema: OptionsSchema, options: Record<string, unknown>): string[] {
   const out: string[] = [];
-  const collect = (v: unknown): void => {
-    if (typeof v === 'string') out.push(v);
-    else if (Array.isArray(v)) v.forEach(collect);
-    else if (v && typeof v === 'object') Object.values(v).forEach(collect);
+  const visit = (v: unknown, secret: boolean): void => {
+    if (typeof v === 'string') {
+      if (secret) out.push(v);
+      for (const m of v.matchAll(/\/\/[^\s/:@]*:([^\s/@]+)@/g)) out.push(m[1], decodeURIComponentSafe(m[1]));
+    } else if (Array.isArray(v)) v.forEach((x) => visit(x, secret));
+    else if (v && typeof v === 'object') Object.values(v).forEach((x) => visit(x, secret));
   };
-  for (const [name, prop] of Object.entries(schema.properties)) if (prop.secret === true) collect(options[name]);
+  for (const [name, value] of Object.entries(options)) visit(value, schema.properties[name]?.secret === true);
   return out;
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }

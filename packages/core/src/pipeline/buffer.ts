@@ -24,6 +24,7 @@ export class MemoryBuffer implements ItemBuffer {
   private count = 0;
   /** Items at the front handed out in the current batch and not yet accepted or rejected. */
   private outstanding = 0;
+  private closed = false;
 
   constructor(readonly limit: number) {
     this.slots = new Array(limit);
@@ -56,6 +57,8 @@ export class MemoryBuffer implements ItemBuffer {
   }
 
   accept(): void {
+    // A write that outlived the shutdown deadline may finish after close().
+    if (this.closed) return;
     for (let i = 0; i < this.outstanding; i++) this.slots[(this.head + i) % this.limit] = undefined;
     this.head = (this.head + this.outstanding) % this.limit;
     this.count -= this.outstanding;
@@ -69,5 +72,7 @@ export class MemoryBuffer implements ItemBuffer {
   close(): void {
     this.slots.fill(undefined);
     this.count = 0;
+    this.outstanding = 0;
+    this.closed = true;
   }
 }

@@ -4,6 +4,7 @@ import type { Accumulator, InputPlugin } from '../sdk/plugin.js';
 import type { InputStats } from '../stats/stats.js';
 import { formatDuration } from '../config/duration.js';
 import { Selector } from './selectors.js';
+import { settlesBy } from './deadline.js';
 import { nameShaper, tagAdder } from './item-shaper.js';
 import type { PluginConfig } from '../config/model.js';
 
@@ -22,6 +23,7 @@ export class RunningInput {
   private readonly rename?: (item: Item) => void;
   private readonly addTags?: (item: Item) => void;
   private timer?: NodeJS.Timeout;
+  /** The gather under way, until it settles (even past its deadline). */
   private inFlight?: Promise<boolean>;
   private stopped = false;
   private readonly stopController = new AbortController();
@@ -51,10 +53,12 @@ export class RunningInput {
     return typeof this.plugin.start === 'function';
   }
 
+  /** Telegraf's order: select on what the plugin made, then rename and tag, then trim. */
   private accept(item: Item): void {
+    if (!this.selector.isEmpty && !this.selector.selects(item)) return;
     if (this.rename) this.rename(item);
-    if (!this.selector.isEmpty && (!this.selector.selects(item) || !this.selector.modify(item))) return;
     if (this.addTags) this.addTags(item);
+    if (this.selector.modifies && !this.selector.modify(item)) return;
     this.stats.metrics_gathered++;
     this.emit(item);
   }
@@ -125,19 +129,18 @@ export class RunningInput {
       if (clean) this.endErrorRun();
       return clean;
     });
-    this.inFlight = Promise.race([settled, deadline]).then((outcome) => {
+    const gathering = settled.finally(() => {
+      if (this.inFlight === gathering) this.inFlight = undefined;
+    });
+    this.inFlight = gathering;
+    return Promise.race([settled, deadline]).then((outcome) => {
       clearTimeout(timeout);
       if (outcome !== 'timeout') return outcome;
       this.stats.gather_timeouts++;
       this.log.warn(`did not complete within its interval (${formatDuration(this.schedule.intervalMs)}); skipping gathers until it does`);
       controller.abort();
-      return settled.then(() => false);
+      return false;
     });
-    const done = this.inFlight;
-    void done.finally(() => {
-      if (this.inFlight === done) this.inFlight = undefined;
-    });
-    return done;
   }
 
   /** Starts a service input; schedules a polled one unless `schedule` is false. */
@@ -160,13 +163,19 @@ export class RunningInput {
     }, next - now + jitter);
   }
 
-  /** Stops scheduling, aborts a running gather, and stops a service input. */
-  async stop(): Promise<void> {
+  /**
+   * Stops scheduling, aborts a running gather and waits for it to settle, and stops a service
+   * input; each wait ends at `deadline` (ms since the epoch) at the latest.
+   */
+  async stop(deadline: number): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     this.stopController.abort();
+    if (this.inFlight && !(await settlesBy(this.inFlight, deadline))) {
+      this.log.error('a gather still running at shutdown was abandoned; what it adds now is dropped');
+    }
     try {
-      await this.plugin.stop?.();
+      if (!(await settlesBy(Promise.resolve(this.plugin.stop?.()), deadline))) this.log.error('stop() did not finish before shutdown_timeout');
     } catch (err) {
       this.log.error(`stopping: ${(err as Error).message}`);
     }
@@ -185,3 +194,4 @@ function untilAborted(promise: Promise<void>, signal: AbortSignal): Promise<void
     });
   });
 }
+

@@ -6,6 +6,7 @@ import type { PluginConfig } from '../config/model.js';
 import type { ItemBuffer } from './buffer.js';
 import { Selector } from './selectors.js';
 import { nameShaper } from './item-shaper.js';
+import { settlesBy } from './deadline.js';
 
 export interface FlushSchedule {
   intervalMs: number;
@@ -16,6 +17,8 @@ export interface FlushSchedule {
 /** First retry after a failed write waits this long, doubling up to the cap. */
 export const RETRY_BASE_MS = 1000;
 export const RETRY_CAP_MS = 60_000;
+/** After the flush deadline, how long close() may still take. */
+const CLOSE_GRACE_MS = 2_000;
 
 /**
  * One configured output: its selectors, its own buffer, batched writes on the flush interval
@@ -32,6 +35,7 @@ export class RunningOutput {
   private retryAt = 0;
   private droppedSinceLog = 0;
   private connected = false;
+  private connecting?: Promise<boolean>;
   private stopped = false;
   private batchFullPending = false;
   private roomWaiters: (() => void)[] = [];
@@ -57,6 +61,11 @@ export class RunningOutput {
   /** Called for every item leaving the processors. The item may be shared with other outputs. */
   add(item: Item): void {
     if (!this.accepts[item.kind]) return;
+    if (this.stopped) {
+      this.stats.metrics_dropped++;
+      this.droppedSinceLog++;
+      return;
+    }
     if (!this.selector.isEmpty) {
       if (!this.selector.selects(item)) {
         this.stats.metrics_filtered++;
@@ -108,17 +117,35 @@ export class RunningOutput {
     for (const wake of waiters) wake();
   }
 
-  /** Connects; a failure is logged and retried at each flush, while items keep buffering. */
-  async connect(): Promise<boolean> {
-    try {
-      await this.plugin.connect?.();
-      this.connected = true;
-      return true;
-    } catch (err) {
-      this.stats.startup_errors++;
-      this.log.error(`could not connect: ${(err as Error).message}; will retry at the next flush`);
-      return false;
-    }
+  /**
+   * Connects (once at a time); a failure is logged and retried with the same backoff as a
+   * failed write, while items keep buffering.
+   */
+  connect(): Promise<boolean> {
+    this.connecting ??= (async () => {
+      try {
+        await this.plugin.connect?.();
+        this.connected = true;
+        return true;
+      } catch (err) {
+        this.stats.startup_errors++;
+        const wait = this.backOff();
+        this.log.error(`could not connect: ${(err as Error).message}; retry in ${wait / 1000}s`);
+        return false;
+      } finally {
+        this.connecting = undefined;
+      }
+    })();
+    return this.connecting;
+  }
+
+  /** Counts a failure and sets when the next attempt may be made; returns the wait in ms. */
+  private backOff(): number {
+    this.failures++;
+    if (this.failures > 1) this.stats.retries++;
+    const wait = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (this.failures - 1));
+    this.retryAt = Date.now() + wait;
+    return wait;
   }
 
   start(): void {
@@ -169,10 +196,7 @@ export class RunningOutput {
       } catch (err) {
         await this.buffer.reject(batch);
         this.stats.errors++;
-        this.failures++;
-        const wait = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (this.failures - 1));
-        this.retryAt = Date.now() + wait;
-        if (this.failures > 1) this.stats.retries++;
+        const wait = this.backOff();
         this.log.error(`write of ${batch.length} items failed: ${(err as Error).message}; ${this.buffer.length} items kept, retry in ${wait / 1000}s`);
         return false;
       } finally {
@@ -208,7 +232,7 @@ export class RunningOutput {
     }
     this.logDrops();
     try {
-      await this.plugin.close?.();
+      if (!(await settlesBy(Promise.resolve(this.plugin.close?.()), deadline + CLOSE_GRACE_MS))) this.log.error('close() did not finish in time');
     } catch (err) {
       this.log.error(`closing: ${(err as Error).message}`);
     }

@@ -78,12 +78,10 @@ interface Registered<T> {
   stats: T;
 }
 
-export class Stats implements StatsReader {
-  private readonly inputs: Registered<InputStats>[] = [];
-  private readonly outputs: Registered<OutputStats>[] = [];
-  readonly logCounts: LogCounts = { trace: 0, debug: 0, info: 0, warn: 0, error: 0, fatal: 0 };
-  readonly startedAt = Date.now();
-
+/** The counters of one configuration's plugins; a reload makes a new set and activates it. */
+export class StatsSet {
+  readonly inputs: Registered<InputStats>[] = [];
+  readonly outputs: Registered<OutputStats>[] = [];
   registerInput(name: string, alias = ''): InputStats {
     const stats: InputStats = { metrics_gathered: 0, errors: 0, gather_time_ns: 0, gather_timeouts: 0, startup_errors: 0 };
     this.inputs.push({ name, alias, stats });
@@ -108,10 +106,16 @@ export class Stats implements StatsReader {
     return stats;
   }
 
-  /** Drops the registrations of a replaced configuration (on reload); counts start again. */
-  unregisterAll(): void {
-    this.inputs.length = 0;
-    this.outputs.length = 0;
+}
+
+export class Stats implements StatsReader {
+  private active = new StatsSet();
+  readonly logCounts: LogCounts = { trace: 0, debug: 0, info: 0, warn: 0, error: 0, fatal: 0 };
+  readonly startedAt = Date.now();
+
+  /** Makes `set` the one snapshots read (a reloaded configuration's counters start again). */
+  activate(set: StatsSet): void {
+    this.active = set;
   }
 
   snapshot(): StatsSnapshot {
@@ -127,14 +131,14 @@ export class Stats implements StatsReader {
       log_warnings: this.logCounts.warn,
     };
     const inputs: Record<string, InputStatsEntry[]> = {};
-    for (const { name, alias, stats } of this.inputs) {
+    for (const { name, alias, stats } of this.active.inputs) {
       agent.metrics_gathered += stats.metrics_gathered;
       agent.gather_errors += stats.errors;
       agent.gather_timeouts += stats.gather_timeouts;
       (inputs[name] ??= []).push({ alias, ...stats });
     }
     const outputs: Record<string, OutputStatsEntry[]> = {};
-    for (const { name, alias, stats } of this.outputs) {
+    for (const { name, alias, stats } of this.active.outputs) {
       agent.metrics_written += stats.metrics_written;
       agent.metrics_rejected += stats.metrics_rejected;
       agent.metrics_dropped += stats.metrics_dropped;
