@@ -101,7 +101,9 @@ export class FollowedFile {
     if (takeUnfinished || skipUnfinished) consumed = data.length;
 
     const readAt = Date.now();
-    this.lastDataAt = readAt;
+    // Only new lines count as activity: an unfinished last line read again and again must not
+    // keep a rotated file from being let go.
+    if (consumed > back) this.lastDataAt = readAt;
     if (skippedEnd >= 0) {
       this.skippingLongLine = false;
       this.lineEnd = from + skippedEnd;

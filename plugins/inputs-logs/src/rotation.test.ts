@@ -1,5 +1,5 @@
 import { spawn, execFile, spawnSync } from 'node:child_process';
-import { appendFileSync, copyFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, readdirSync, readlinkSync, renameSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { LogRecord } from '@vigil/core';
 import { makeTempDir, messages, sleep, startLogs, waitFor, type Running } from './test-support.js';
@@ -35,6 +35,17 @@ function gapsAndDuplicates(records: LogRecord[], total: number): { missing: numb
   return { missing: missing.slice(0, 20), twice: [...seen].filter(([, n]) => n > 1).map(([seq]) => seq).slice(0, 20) };
 }
 
+/** What this process's file descriptors point at. */
+function openDescriptors(): string[] {
+  return readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      return [readlinkSync(`/proc/self/fd/${fd}`)];
+    } catch {
+      return [];
+    }
+  });
+}
+
 function logrotateConfig(path: string, mode: 'create' | 'copytruncate'): string {
   const config = tmp.path(`logrotate-${mode}.conf`);
   writeFileSync(config, `${path} {\n  rotate 1000\n  ${mode}\n  missingok\n  nocompress\n}\n`);
@@ -55,6 +66,19 @@ describe('rotation', () => {
     appendFileSync(`${file}.1`, 'old late\n');
     await waitFor(() => r.records.length === 2501, 'the late line');
     expect(r.records[2500]).toMatchObject({ message: 'old late', source: file });
+  });
+
+  test('a rotated file that ends in an unfinished line is let go once deleted: the line arrives and the descriptor closes', async () => {
+    const file = tmp.path('app.log');
+    writeFileSync(file, 'a\nb-unfinished');
+    const r = await start({ files: [file], initial_read_offset: 'beginning' });
+    await waitFor(() => r.records.length === 1, 'the finished line');
+    renameSync(file, `${file}.1`);
+    await sleep(300);
+    unlinkSync(`${file}.1`);
+    await waitFor(() => r.records.length === 2, 'the unfinished line, once the file is let go');
+    expect(messages(r.records)).toEqual(['a', 'b-unfinished']);
+    await waitFor(() => !openDescriptors().some((target) => target.startsWith(`${file}.1`)), 'the deleted file closed');
   });
 
   test('a rotated file the glob still matches is followed on under its new name, not read again', async () => {

@@ -171,8 +171,7 @@ export class Tailer {
           this.dirtyFiles.delete(file);
           if ((await this.readOnce(file)) === 'more') {
             this.dirtyFiles.add(file);
-            await this.batch.waitForRoom();
-            await this.shareTheLoop();
+            await this.betweenChunks();
           }
         }
       } catch (err) {
@@ -182,11 +181,12 @@ export class Tailer {
   }
 
   /**
-   * Reads are synchronous, so a backlog would keep the event loop to itself; every
-   * YIELD_EVERY_MS it lets timers, other plugins and output writes run. (Yielding after every
-   * chunk measured a third slower: the loop then sat idle between chunks.)
+   * Between two chunks of a backlog: wait until the outputs have room, and, since reads are
+   * synchronous, every YIELD_EVERY_MS let timers, other plugins and output writes run.
+   * (Yielding after every chunk measured a third slower: the loop then sat idle between chunks.)
    */
-  private async shareTheLoop(): Promise<void> {
+  private async betweenChunks(): Promise<void> {
+    await this.batch.waitForRoom();
     if (performance.now() - this.lastYield < YIELD_EVERY_MS) return;
     await yieldToEventLoop();
     this.lastYield = performance.now();
@@ -235,7 +235,11 @@ export class Tailer {
       st = await statAsync(path);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') this.problems.once(path, 'stat', `${path}: ${describeError(err)}; skipped`);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+        // A passing error (permissions, a stale mount) is not a rotation: what is open stays followed.
+        this.problems.once(path, 'stat', `${path}: ${describeError(err)}; ${this.active.has(path) ? 'reading on from the open file' : 'skipped'}`);
+        return;
+      }
     }
     const current = this.active.get(path);
     if (current && st && identityOf(st) === current.identity) return;
@@ -301,7 +305,7 @@ export class Tailer {
    */
   private async letGoOfName(file: FollowedFile): Promise<void> {
     this.active.delete(file.path);
-    while ((await this.readOnce(file)) === 'more');
+    while ((await this.readOnce(file)) === 'more') await this.betweenChunks();
     if (!this.byIdentity.has(file.identity)) return;
     const st = await fstatAsync(file.fd);
     if (st.nlink === 0) return this.finish(file);
@@ -333,7 +337,7 @@ export class Tailer {
         await this.forget(file);
         return 'gone';
       case 'idle':
-        if (file.drainingSince && Date.now() - file.lastDataAt >= ROTATE_WAIT_MS) await this.finish(file);
+        if (file.drainingSince && (Date.now() - file.lastDataAt >= ROTATE_WAIT_MS || (await fstatAsync(file.fd)).nlink === 0)) await this.finish(file);
         return outcome;
       default:
         return outcome;
@@ -343,7 +347,7 @@ export class Tailer {
   /** Reads `file` to its very end (an unfinished last line included), hands everything on and closes it. */
   private async finish(file: FollowedFile): Promise<void> {
     try {
-      while (file.readChunk(this.reader, this.settings.maxLineBytes, this.records, true) === 'more');
+      while (file.readChunk(this.reader, this.settings.maxLineBytes, this.records, true) === 'more') await this.betweenChunks();
     } catch {
       // What could be read was read; the file is being let go anyway.
     }

@@ -116,6 +116,11 @@ function timezone(): string {
  * virtualization, and (only with `cloudMetadata`) the cloud instance. Reads files and
  * system calls only, spawns no process.
  */
+/** The host's primary IP address: that of the default-route interface (as the snapshot gives it). */
+export async function getPrimaryIp(): Promise<string> {
+  return primaryAddress(await readText('/proc/net/route'));
+}
+
 export async function getHostSnapshot(options: HostSnapshotOptions = {}): Promise<HostSnapshot> {
   staticFacts ??= readStaticFacts();
   const [facts, uptimeText, routes, diskTotal, cloud] = await Promise.all([

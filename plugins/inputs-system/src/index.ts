@@ -15,7 +15,7 @@ import { ProcFiles } from './proc-files.js';
 import { RepeatFilter } from './repeat-filter.js';
 import { gatherSystem } from './system-load.js';
 
-export { getHostSnapshot, type HostSnapshot, type HostSnapshotOptions } from './host-snapshot.js';
+export { getHostSnapshot, getPrimaryIp, type HostSnapshot, type HostSnapshotOptions } from './host-snapshot.js';
 export type { CloudProvider, MetadataEndpoints } from './cloud-metadata.js';
 export type { ContainerRuntime } from './container.js';
 export type { SystemOptions } from './options.js';

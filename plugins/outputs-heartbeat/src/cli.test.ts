@@ -46,6 +46,10 @@ describe('outputs.heartbeat through the vigil CLI', () => {
     expect(lines[0]).toMatchObject({ id: 'agent-prod-web-01', status: 'OK', configs: [config], hostname: 'web-server-01' });
     expect(stdout).not.toContain('print-secret-42');
     expect(receiver.beats).toHaveLength(0);
+    // Both URLs hear of one process; the next run of vigil is a new one.
+    expect(lines[1].properties.process_session_id).toBe(lines[0].properties.process_session_id);
+    const again = await vigil(['heartbeat', '--print', '--config', config], { HB_PRINT_TOKEN: 'print-secret-42' }).done;
+    expect(JSON.parse(again.stdout.split('\n')[0]).properties.process_session_id).not.toBe(lines[0].properties.process_session_id);
   });
 
   it('`vigil validate` points a bad status condition at its own line', async () => {

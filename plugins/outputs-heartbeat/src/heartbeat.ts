@@ -2,13 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { formatDuration, redactUrlCredentials, type Item, type OutputPlugin, type PluginContext, type StatsSnapshot } from '@vigil/core';
 import { selectLogEntries } from './log-selection.js';
 import { specMessage, telegrafMessage, type BeatFacts } from './message.js';
-import { primaryIp } from './primary-ip.js';
+import { getPrimaryIp } from '@vigil/inputs-system';
 import { defaultProperties, propertiesToSend } from './properties.js';
 import type { HeartbeatOptions } from './schema.js';
 import type { Sender } from './sender.js';
 import type { Settings } from './settings.js';
 import { StatusRulesEngine } from './status.js';
+import { statsSince } from './stats-since.js';
 import { Target, type Counters, type Coverage } from './target.js';
+
+/** Made once per process, so a receiver tells a restart (new id) from a reload (same id). */
+const PROCESS_SESSION_ID = randomUUID();
 
 /** Read once per heartbeat and shared by every URL. */
 interface BeatContext {
@@ -37,7 +41,6 @@ export class Heartbeat implements OutputPlugin {
   private readonly settings: Settings;
   private readonly targets: Target[];
   private readonly rules: StatusRulesEngine;
-  private readonly sessionId = randomUUID();
   private readonly secrets: string[];
   private metricsReceived = 0;
   private metricsWritten = false;
@@ -54,7 +57,8 @@ export class Heartbeat implements OutputPlugin {
     this.secrets = parts.secrets.filter((s) => s.length >= 3);
     this.rules = new StatusRulesEngine(this.settings.status);
     // Like Telegraf, report what happens from now on: a reload does not resend old entries.
-    const start: Coverage = { logSeq: ctx.logs.lastSeq, counters: this.counters(ctx.stats.snapshot()) };
+    const snapshot = ctx.stats.snapshot();
+    const start: Coverage = { logSeq: ctx.logs.lastSeq, counters: this.counters(snapshot), snapshot };
     const now = Date.now();
     this.targets = this.settings.urls.map((url) => new Target(url, start, now));
   }
@@ -103,9 +107,14 @@ export class Heartbeat implements OutputPlugin {
   private async beatToIdleTargets(): Promise<void> {
     const context = await this.beatContext();
     const idle = this.targets.filter((t) => !t.sending);
+    for (const busy of this.targets.filter((t) => t.sending)) {
+      // Once per wait: a hanging URL must not flood the log at every interval.
+      if (busy.skipped++ === 0) this.ctx.log.warn(`heartbeat to ${busy.shownUrl} skipped: the previous one is still waiting for an answer`);
+    }
     for (const t of idle) {
       t.sending = this.deliver(t, context).finally(() => {
         t.sending = undefined;
+        t.skipped = 0;
       });
     }
     await Promise.all(idle.map((t) => t.sending));
@@ -128,9 +137,9 @@ export class Heartbeat implements OutputPlugin {
     const { contents, format } = this.settings;
     const since = target.since(context.counters);
     const entries = this.ctx.logs.entries(target.covered.logSeq);
-    const coverage: Coverage = { logSeq: entries.at(-1)?.seq ?? target.covered.logSeq, counters: context.counters };
+    const coverage: Coverage = { logSeq: entries.at(-1)?.seq ?? target.covered.logSeq, counters: context.counters, snapshot: context.snapshot };
     const decision = this.rules.decide(
-      { metrics: since.metrics, logErrors: since.logErrors, logWarnings: since.logWarnings, lastUpdate: target.lastSuccessAt, snapshot: context.snapshot },
+      { metrics: since.metrics, logErrors: since.logErrors, logWarnings: since.logWarnings, lastUpdate: target.lastSuccessAt, snapshot: statsSince(context.snapshot, target.covered.snapshot) },
       this.metricsWritten,
     );
     if (report) for (const f of decision.failures) this.reportOnce(`status condition "${this.settings.status.option}.${f.condition}" could not be evaluated, taken as false: ${f.message}`);
@@ -160,9 +169,9 @@ export class Heartbeat implements OutputPlugin {
       snapshot,
       counters: this.counters(snapshot),
       configs: this.ctx.agent.configSources.map(redactUrlCredentials),
-      ip: this.settings.contents.ip ? primaryIp() : undefined,
+      ip: this.settings.contents.ip ? (await getPrimaryIp()) || undefined : undefined,
       properties: spec
-        ? propertiesToSend(defaultProperties(this.ctx.agent, this.sessionId), this.settings.excludeProperties, this.settings.properties)
+        ? propertiesToSend(defaultProperties(this.ctx.agent, PROCESS_SESSION_ID), this.settings.excludeProperties, this.settings.properties)
         : undefined,
       systemInfo: this.settings.contents.systemInfo ? await this.systemInfo() : undefined,
     };

@@ -64,7 +64,9 @@ export function urlsOf(options: HeartbeatOptions): string[] {
 }
 
 export function resolveSettings(options: HeartbeatOptions, agent: Pick<AgentInfo, 'omitHostname'>): Settings {
-  const include = options.include;
+  // A block written with Telegraf's names gets Telegraf's defaults, so it sends what it sent there.
+  const telegrafBlock = options.instance_id !== undefined || options.url !== undefined;
+  const include = options.include ?? (telegrafBlock ? ['hostname'] : undefined);
   const format = formatOf(options);
   const omitHostname = options.omit_hostname ?? agent.omitHostname;
   const { table, option } = statusTableOf(options);
@@ -86,8 +88,8 @@ export function resolveSettings(options: HeartbeatOptions, agent: Pick<AgentInfo
       status: format === 'spec' || !include || include.includes('status'),
       systemInfo: format === 'spec' && options.include_system_info,
     },
-    logThreshold: options.logs?.level ?? options.log_level_threshold,
-    logLimit: options.logs?.limit ?? options.log_limit,
+    logThreshold: options.logs?.level ?? (telegrafBlock ? 'error' : options.log_level_threshold),
+    logLimit: options.logs?.limit ?? (telegrafBlock ? 0 : options.log_limit),
     status: {
       conditions: { ok: table.ok, warn: table.warn, fail: table.fail },
       order: table.order,

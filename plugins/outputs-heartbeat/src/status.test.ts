@@ -41,6 +41,19 @@ describe('outputs.heartbeat status conditions', () => {
     expect(await statusWith({ fail }, roomy)).toBe('OK');
   });
 
+  it('counts agent, input and output counters since the last successful beat, as Telegraf does', async () => {
+    const run = createHeartbeat({ urls: [receiver.url], agent_id: 'a', status_conditions: { fail: 'agent.gather_errors > 0 || inputs.http.exists(i, i.errors > 0)' } });
+    run.stats.agent = { gather_errors: 1 };
+    run.stats.inputs = { http: [inputEntry({ errors: 2 })] };
+    await connected(run);
+    expect(receiver.last.body.status).toBe('FAIL');
+    await run.heartbeat.beat();
+    expect(receiver.last.body.status).toBe('OK');
+    run.stats.inputs = { http: [inputEntry({ errors: 3 })] };
+    await run.heartbeat.beat();
+    expect(receiver.last.body.status).toBe('FAIL');
+  });
+
   it('takes the first true condition in the default order ok, warn, fail', async () => {
     expect(await statusWith({ warn: 'true', fail: 'true' })).toBe('WARN');
   });

@@ -1,4 +1,4 @@
-import { redactUrlCredentials } from '@vigil/core';
+import { redactUrlCredentials, type StatsSnapshot } from '@vigil/core';
 
 /** Cumulative counts; a heartbeat reports the difference from those of the last success. */
 export interface Counters {
@@ -11,6 +11,8 @@ export interface Counters {
 export interface Coverage {
   logSeq: number;
   counters: Counters;
+  /** The agent's statistics when it was reported, for the status conditions' "since" values. */
+  snapshot: StatsSnapshot;
 }
 
 /**
@@ -26,6 +28,8 @@ export class Target {
   failuresInRow = 0;
   /** The heartbeat in flight, if any; a URL never has two at once. */
   sending?: Promise<void>;
+  /** Beats skipped while `sending` waits for an answer. */
+  skipped = 0;
 
   constructor(
     readonly url: string,

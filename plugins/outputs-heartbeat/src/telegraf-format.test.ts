@@ -47,8 +47,18 @@ describe('outputs.heartbeat, format "telegraf"', () => {
 
   it("sends only id, version and schema (and the hostname) by Telegraf's default include", async () => {
     const receiver = await startReceiver();
-    await connected(createHeartbeat({ url: receiver.url, instance_id: 'x', include: ['hostname'] }, { hostname: 'h' }));
+    await connected(createHeartbeat({ url: receiver.url, instance_id: 'x' }, { hostname: 'h' }));
     expect(receiver.last.body).toEqual({ id: 'x', version: `vigil ${VERSION}`, schema: 1, hostname: 'h' });
+    expectSchemaV1(receiver);
+  });
+
+  it("sends error entries only, with no limit, for include = [\"logs\"] without a logs table, as Telegraf does", async () => {
+    const receiver = await startReceiver();
+    const run = createHeartbeat({ url: receiver.url, instance_id: 'x', include: ['logs'] });
+    for (let i = 0; i < 7; i++) run.log('error', `failure ${i}`);
+    run.log('warn', 'only a warning');
+    await connected(run);
+    expect(receiver.last.body.logs.map((l: { message: string }) => l.message)).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `failure ${i}`));
     expectSchemaV1(receiver);
   });
 

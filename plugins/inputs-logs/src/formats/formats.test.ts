@@ -142,6 +142,8 @@ describe('plain text lines', () => {
     ['E1123 07:00:01.123456   12345 server.go:42] connection lost', 'error', '2026-11-23T07:00:01.123Z'],
     ['W1123 07:00:01.000000   12345 server.go:42] slow', 'warn', '2026-11-23T07:00:01Z'],
     ['Nov 23 07:00:01 CRIT disk gone', 'fatal', '2026-11-23T07:00:01Z'],
+    ['2026-11-23 07:00:01,123 - app - warning - disk at 91%', 'warn', '2026-11-23T07:00:01.123Z'],
+    ['2026-11-23 07:00:01,123 | error | queue full', 'error', '2026-11-23T07:00:01.123Z'],
   ])('%s → %s', (line, level, time) => {
     expect(auto(line)).toEqual({ timestamp: at(time), level, message: line, attributes: {} });
   });
@@ -156,6 +158,8 @@ describe('plain text lines', () => {
     ['job done severity="warning"', 'warn'],
     ['Starting service', 'info'],
     ['the error was handled', 'info'],
+    ['E-mail sent to the team', 'info'],
+    ['T-Mobile outage reported', 'info'],
   ])('%s → %s (no timestamp: the time of reading)', (line, level) => {
     expect(auto(line)).toEqual({ timestamp: NaN, level, message: line, attributes: {} });
   });

@@ -45,16 +45,28 @@ export function levelNearStart(line: string, from: number): LogLevel | undefined
     while (i < limit && classOf(line.charCodeAt(i)) === LETTER) i++;
     if (i > start && (i >= line.length || classOf(line.charCodeAt(i)) === SEPARATOR)) {
       if (i - start === 1) {
-        const level = token === 0 || bracketed ? levelOfLetter(line.charCodeAt(start) & ~32) : undefined;
+        // One letter is a level only where a level would end (`E `, `[w]`, `I:`), not `E-mail`.
+        const level = (token === 0 || bracketed) && endsLevelLetter(line, i) ? levelOfLetter(line.charCodeAt(start) & ~32) : undefined;
         if (level) return level;
       } else {
         const level = levelAt(line, start, i);
-        if (level && (token === 0 || bracketed || isUpperCase(line, start, i))) return level;
+        if (level && (token === 0 || bracketed || isUpperCase(line, start, i) || betweenFieldSeparators(line, start, i))) return level;
       }
     }
     while (i < limit && classOf(line.charCodeAt(i)) !== SEPARATOR) i++;
   }
   return undefined;
+}
+
+function endsLevelLetter(line: string, end: number): boolean {
+  return end >= line.length || ' :]>'.includes(line[end]);
+}
+
+/** `… - warning - …` or `… | warn | …`: a field of its own, whatever its case. */
+function betweenFieldSeparators(line: string, start: number, end: number): boolean {
+  const before = line.slice(Math.max(0, start - 2), start);
+  const after = line.slice(end, end + 2);
+  return (before === '- ' && after === ' -') || (before === '| ' && after === ' |');
 }
 
 /** The level of a text line: a leading token, a `level=` key, or a capitalised level word anywhere; info otherwise. */
