@@ -81,6 +81,20 @@ describe('rotation', () => {
     await waitFor(() => !openDescriptors().some((target) => target.startsWith(`${file}.1`)), 'the deleted file closed');
   });
 
+  test('polling, a rotated file let go and found again by a later scan under a name the glob matches is not read again', async () => {
+    const file = tmp.path('app.log');
+    writeFileSync(file, 'l1\nl2\n');
+    running = await startLogs({ files: [`${file}*`], watch_method: 'poll', initial_read_offset: 'beginning' }, { intervalMs: 6_500 });
+    const r = running;
+    await waitFor(() => r.records.length === 2, 'the two lines');
+    renameSync(file, `${file}.1`);
+    await sleep(7_500); // past the 5 s a rotated file is kept, and past the next scan
+    appendFileSync(`${file}.1`, 'l3\n');
+    await waitFor(() => r.records.length >= 3, 'the line written after the scan', 10_000);
+    await sleep(300);
+    expect(messages(r.records)).toEqual(['l1', 'l2', 'l3']);
+  }, 30_000);
+
   test('a rotated file the glob still matches is followed on under its new name, not read again', async () => {
     const file = tmp.path('app.log');
     writeFileSync(file, '');

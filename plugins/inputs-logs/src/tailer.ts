@@ -9,7 +9,7 @@ import type { FileGlob } from './file-glob.js';
 import { FollowedFile, type ReadOutcome } from './followed-file.js';
 import { describeError, type Problems } from './problems.js';
 import type { RecordBuilder } from './record-builder.js';
-import { stillHolds, type SavedState, type StartPositions } from './saved-state.js';
+import { stillHolds, type SavedFile, type SavedState, type StartPositions } from './saved-state.js';
 
 const openAsync = promisify(open);
 const closeAsync = promisify(close);
@@ -19,6 +19,8 @@ const readdirAsync = promisify(readdir);
 
 /** How often files are checked with watch_method = "poll" (Telegraf's tail polls as often). */
 export const POLL_INTERVAL_MS = 250;
+/** How many let-go files are remembered, against reading one again when a scan finds it. */
+const RELEASED_REMEMBERED = 1000;
 /** Longest stretch a backlog is read without letting the event loop run anything else. */
 const YIELD_EVERY_MS = 20;
 /**
@@ -74,6 +76,8 @@ export class Tailer {
   private stopped = false;
   private running?: Promise<void>;
   private lastYield = performance.now();
+  /** Where recently let-go files ended, by identity (oldest first). */
+  private readonly released = new Map<string, SavedFile>();
 
   constructor(
     private readonly settings: TailerSettings,
@@ -282,7 +286,10 @@ export class Tailer {
         await closeAsync(fd);
         return;
       }
-      const offset = atStart ? await this.positions.offsetAtStart(path, identity, fd, st.size) : 0;
+      const released = this.released.get(identity);
+      const offset = released && released.offset <= st.size && stillHolds(fd, released)
+        ? released.offset
+        : atStart ? await this.positions.offsetAtStart(path, identity, fd, st.size) : 0;
       this.adopt(new FollowedFile(path, fd, identity, offset));
       this.problems.forget(path, 'open');
     } catch (err) {
@@ -353,7 +360,18 @@ export class Tailer {
     }
     this.records.finishPending(file);
     this.batch.flush();
+    this.remember(file.savedPosition());
     await this.forget(file);
+  }
+
+  /**
+   * A file let go may be found again under a name the globs match (app.log.1 with `app.log*`,
+   * by a later scan); remembering where it ended keeps it from being read again.
+   */
+  private remember(position: SavedFile): void {
+    this.released.delete(position.identity);
+    this.released.set(position.identity, position);
+    if (this.released.size > RELEASED_REMEMBERED) this.released.delete(this.released.keys().next().value!);
   }
 
   private async forget(file: FollowedFile): Promise<void> {
