@@ -1,8 +1,8 @@
 import { appendFileSync, mkdirSync, readlinkSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
-import { checkOptions, memoryState } from '@vigil/core/testing';
-import logs from './index.js';
+import { checkOptions, createRecordingAccumulator, createTestContext, memoryState } from '@vigil/core/testing';
+import logs, { type LogsOptions } from './index.js';
 import { makeTempDir, messages, sleep, startLogs, waitFor, type Running } from './test-support.js';
 
 let tmp: ReturnType<typeof makeTempDir>;
@@ -95,6 +95,26 @@ describe('reading log files', () => {
     await waitFor(() => r.records.length === 2, 'the stack trace and the last record (after it went quiet)');
     expect(r.records[0]).toMatchObject({ level: 'error', timestamp: Date.parse('2026-11-23T07:00:01Z'), message: '2026-11-23 07:00:01,000 ERROR boom\nTraceback (most recent call last):\n  File "x.py", line 1\nValueError: bad' });
     expect(r.records[1]).toMatchObject({ level: 'info', message: '2026-11-23 07:00:02,000 INFO next' });
+  });
+
+  test('a multi-line record is not cut while the reader waits for slow outputs', async () => {
+    const file = tmp.path('app.log');
+    const record = (n: number) => `2026-11-23 07:00:01,000 ERROR failure ${n}\nTraceback (most recent call last):\n  File "worker.py", line ${n}\nValueError: bad input ${n}\n`;
+    writeFileSync(file, Array.from({ length: 3000 }, (_, n) => record(n)).join(''));
+    const ctx = createTestContext<LogsOptions>(logs, { files: [file], multiline_pattern: '^\\d{4}-', initial_read_offset: 'beginning', flush_interval: '50ms' });
+    const acc = createRecordingAccumulator();
+    // Outputs that take a while to make room: several flush intervals pass mid-file.
+    const slowAcc = { ...acc, waitForRoom: () => sleep(150) };
+    const plugin = logs.create(ctx);
+    await plugin.start!(slowAcc);
+    try {
+      await waitFor(() => acc.logs.length >= 3000, 'every record', 20_000);
+      await sleep(200);
+      expect(acc.logs).toHaveLength(3000);
+      expect(acc.logs.filter((r) => r.message.split('\n').length !== 4)).toEqual([]);
+    } finally {
+      await plugin.stop!();
+    }
   });
 
   test('path_tag names the tag holding the path; empty leaves it out', async () => {

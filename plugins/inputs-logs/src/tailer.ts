@@ -206,7 +206,8 @@ export class Tailer {
   private tick(): void {
     const now = Date.now();
     for (const file of this.followed()) {
-      if (file.pending && now - file.pending.updatedAt >= this.settings.flushMs) this.records.finishPending(file);
+      // A file with unread data (the reader waiting for output room) may still continue the record.
+      if (file.pending && !this.dirtyFiles.has(file) && now - file.pending.updatedAt >= this.settings.flushMs) this.records.finishPending(file);
       if (file.drainingSince) this.dirtyFiles.add(file);
     }
     this.batch.flush();
