@@ -237,6 +237,22 @@ describe('restarts', () => {
     expect(messages(second.records)).toEqual(['half a line', 'four', 'five']);
   });
 
+  test('a file that appeared under the glob while stopped is read from its start', async () => {
+    const a = tmp.path('a.log');
+    writeFileSync(a, 'a1\n');
+    const state = memoryState();
+    const first = await start({ files: [tmp.path('*.log')] }, { state });
+    appendFileSync(a, 'a2\n');
+    await waitFor(() => first.records.length === 1, 'the first run');
+    await stop(first);
+    await sleep(20);
+    writeFileSync(tmp.path('b.log'), 'b1\nb2\n');
+    const second = await start({ files: [tmp.path('*.log')] }, { state });
+    await waitFor(() => second.records.length === 2, 'the new file');
+    await sleep(200);
+    expect(messages(second.records)).toEqual(['b1', 'b2']);
+  });
+
   test('a file rotated while stopped is read on from the saved offset, then the new file from its start', async () => {
     const file = tmp.path('app.log');
     writeFileSync(file, '');

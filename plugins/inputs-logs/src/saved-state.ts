@@ -18,6 +18,8 @@ export interface SavedFile {
 
 export interface SavedState {
   files: SavedFile[];
+  /** Milliseconds since the epoch when it was saved: files born later appeared while stopped. */
+  savedAt?: number;
 }
 
 export type InitialReadOffset = 'beginning' | 'end' | 'saved-or-beginning' | 'saved-or-end';
@@ -29,7 +31,8 @@ export function parseSavedState(value: unknown): SavedState | undefined {
   const valid = files.filter(
     (f): f is SavedFile => typeof f?.path === 'string' && typeof f.identity === 'string' && Number.isSafeInteger(f.offset) && f.offset >= 0 && typeof f.check === 'string',
   );
-  return { files: valid };
+  const savedAt = (value as SavedState).savedAt;
+  return { files: valid, savedAt: typeof savedAt === 'number' ? savedAt : undefined };
 }
 
 /** Whether the open file still holds, just before the saved offset, the bytes it held then. */
@@ -46,26 +49,33 @@ export class StartPositions {
   private readonly byIdentity = new Map<string, SavedFile>();
   private readonly pathsSeen = new Set<string>();
   private readonly claimed = new Set<SavedFile>();
+  private readonly savedAt?: number;
 
   constructor(
     private readonly policy: InitialReadOffset,
     saved: SavedState | undefined,
   ) {
     const useSaved = policy === 'saved-or-beginning' || policy === 'saved-or-end';
+    if (useSaved) this.savedAt = saved?.savedAt;
     for (const file of useSaved ? (saved?.files ?? []) : []) {
       this.byIdentity.set(file.identity, file);
       this.pathsSeen.add(file.path);
     }
   }
 
-  /** The offset to start `path` (open as `fd`, `size` bytes) at, when found by the first scan. */
-  async offsetAtStart(path: string, identity: string, fd: number, size: number): Promise<number> {
+  /**
+   * The offset to start `path` (open as `fd`, `size` bytes, created at `bornAt`) at, when found
+   * by the first scan. A file created after the state was saved appeared while the agent was
+   * stopped: it is read whole, so a restart skips no line.
+   */
+  async offsetAtStart(path: string, identity: string, fd: number, size: number, bornAt: number): Promise<number> {
     const saved = this.byIdentity.get(identity);
     if (saved) {
       this.claimed.add(saved);
       return saved.offset <= size && stillHolds(fd, saved) ? saved.offset : 0;
     }
     if (this.pathsSeen.has(path) || this.policy === 'beginning' || this.policy === 'saved-or-beginning') return 0;
+    if (this.savedAt !== undefined && bornAt > this.savedAt) return 0;
     return endOfLastLine(fd, size);
   }
 

@@ -215,7 +215,7 @@ export class Tailer {
   }
 
   private saveState(): void {
-    this.save({ files: [...this.followed()].map((file) => file.savedPosition()) });
+    this.save({ files: [...this.followed()].map((file) => file.savedPosition()), savedAt: Date.now() });
   }
 
   /** Expands the globs; every path found (and every one followed) is checked. */
@@ -290,7 +290,7 @@ export class Tailer {
       const released = this.released.get(identity);
       const offset = released && released.offset <= st.size && stillHolds(fd, released)
         ? released.offset
-        : atStart ? await this.positions.offsetAtStart(path, identity, fd, st.size) : 0;
+        : atStart ? await this.positions.offsetAtStart(path, identity, fd, st.size, st.birthtimeMs || st.ctimeMs) : 0;
       this.adopt(new FollowedFile(path, fd, identity, offset));
       this.problems.forget(path, 'open');
     } catch (err) {
