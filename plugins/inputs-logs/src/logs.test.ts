@@ -217,6 +217,26 @@ describe('files that cannot be read', () => {
   });
 });
 
+describe('stopping', () => {
+  test('a stop during a long first scan leaves no file open', async () => {
+    for (let i = 0; i < 2000; i++) writeFileSync(tmp.path(`f${i}.log`), 'x\n');
+    const ctx = createTestContext<LogsOptions>(logs, { files: [tmp.path('*.log')], initial_read_offset: 'beginning' });
+    const plugin = logs.create(ctx);
+    const started = plugin.start!(createRecordingAccumulator());
+    await sleep(5);
+    await plugin.stop!();
+    await started;
+    const open = readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`).startsWith(tmp.dir);
+      } catch {
+        return false;
+      }
+    });
+    expect(open).toEqual([]);
+  });
+});
+
 describe('restarts', () => {
   test('a restart from the saved state reads every line written meanwhile, none twice', async () => {
     const file = tmp.path('app.log');

@@ -75,6 +75,7 @@ export class Tailer {
   private polling = false;
   private stopped = false;
   private running?: Promise<void>;
+  private starting?: Promise<void>;
   private lastYield = performance.now();
   /** Where recently let-go files ended, by identity (oldest first). */
   private readonly released = new Map<string, SavedFile>();
@@ -104,9 +105,16 @@ export class Tailer {
   }
 
   /** Finds the files, places each at its start offset, and starts watching. Reading goes on in the background. */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.starting = this.findAndWatch();
+    return this.starting;
+  }
+
+  private async findAndWatch(): Promise<void> {
     await this.scan(true);
     await this.recoverRotatedWhileStopped();
+    // A stop during a long first scan: it closes what was opened; start nothing more.
+    if (this.stopped) return;
     if (this.settings.watchMethod === 'poll') this.startPolling();
     this.every(this.settings.flushMs, () => (this.tickDue = true));
     this.every(this.settings.rescanMs, () => {
@@ -119,6 +127,7 @@ export class Tailer {
   /** Stops reading, hands on every complete record and saves where each file stands. */
   async stop(): Promise<void> {
     this.stopped = true;
+    await this.starting?.catch(() => undefined);
     for (const timer of this.timers) clearInterval(timer);
     this.watches.close();
     await this.running;
@@ -225,7 +234,10 @@ export class Tailer {
       const found = await glob.expand((dir, err) => this.problems.once(dir, 'list', `cannot list ${dir}: ${describeError(err)}`));
       for (const path of found) paths.add(path);
     }
-    for (const path of paths) await this.checkPath(path, atStart);
+    for (const path of paths) {
+      if (this.stopped) return;
+      await this.checkPath(path, atStart);
+    }
     this.updateWatches();
   }
 
