@@ -49,10 +49,6 @@ export class RunningInput {
     return this.config.id;
   }
 
-  get isService(): boolean {
-    return typeof this.plugin.start === 'function';
-  }
-
   /** Telegraf's order: select on what the plugin made, then rename and tag, then trim. */
   private accept(item: Item): void {
     if (!this.selector.isEmpty && !this.selector.selects(item)) return;

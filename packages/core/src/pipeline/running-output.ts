@@ -15,8 +15,8 @@ export interface FlushSchedule {
 }
 
 /** First retry after a failed write waits this long, doubling up to the cap. */
-export const RETRY_BASE_MS = 1000;
-export const RETRY_CAP_MS = 60_000;
+const RETRY_BASE_MS = 1000;
+const RETRY_CAP_MS = 60_000;
 /** After the flush deadline, how long close() may still take. */
 const CLOSE_GRACE_MS = 2_000;
 
