@@ -52,7 +52,13 @@ export function telegrafMessage(f: BeatFacts): Record<string, unknown> {
     ...(f.configs && { configurations: f.configs }),
     ...(f.statistics && { statistics: f.statistics }),
     ...(f.logs && {
-      logs: f.logs.map((e) => ({ time: rfc3339(e.timestamp, f.timezone), level: TELEGRAF_LEVEL[e.level], source: e.source, message: f.redact(e.message) })),
+      logs: f.logs.map((e) => ({
+        time: rfc3339(e.timestamp, f.timezone),
+        level: TELEGRAF_LEVEL[e.level],
+        source: e.source,
+        message: f.redact(e.message),
+        ...(e.attributes && { attributes: Object.fromEntries(Object.entries(e.attributes).map(([k, v]) => [k, typeof v === 'string' ? f.redact(v) : v])) }),
+      })),
     }),
     ...(f.status && { status: f.status }),
   };

@@ -62,6 +62,17 @@ describe('outputs.heartbeat, format "telegraf"', () => {
     expectSchemaV1(receiver);
   });
 
+  it('sends the attributes logged with an entry', async () => {
+    const receiver = await startReceiver();
+    const run = createHeartbeat({ url: receiver.url, instance_id: 'x', include: ['logs'] });
+    run.ring.push({ timestamp: Date.UTC(2025, 9, 22, 14, 2, 30), level: 'error', message: 'write failed', source: 'outputs.file', attributes: { path: '/var/out.log', attempt: 3 } });
+    await connected(run);
+    expect(receiver.last.body.logs).toEqual([
+      { time: '2025-10-22T14:02:30.000Z', level: 'ERROR', source: 'outputs.file', message: 'write failed', attributes: { path: '/var/out.log', attempt: 3 } },
+    ]);
+    expectSchemaV1(receiver);
+  });
+
   it('without include, sends what the spec options choose, in the telegraf layout', async () => {
     const receiver = await startReceiver();
     const run = createHeartbeat({ urls: [receiver.url], agent_id: 'x', format: 'telegraf', send_logs: true, omit_hostname: true }, { configSources: ['/etc/v.toml'] });

@@ -18,7 +18,7 @@ const counter = defineInput<{ n: number; token: string }>({
   create: (ctx) => ({
     gather(acc) {
       for (let i = 0; i < ctx.options.n; i++) acc.addFields(i % 2 ? 'odd' : 'even', { i: BigInt(i) }, { plugin: 'counter' });
-      if (ctx.options.token) ctx.log.warn(`calling home with ${ctx.options.token}`);
+      if (ctx.options.token) ctx.log.warn({ attempt: 2, target: `https://home.invalid/?t=${ctx.options.token}` }, `calling home with ${ctx.options.token}`);
       const seen = (ctx.state.load() as number | undefined) ?? 0;
       ctx.state.save(seen + ctx.options.n);
     },
@@ -226,6 +226,8 @@ describe('agent pipeline', () => {
     expect(log).toContain('calling home with ***');
     expect(log).not.toContain('s3cr3t-value');
     expect(JSON.stringify(agent.env.ring.entries())).not.toContain('s3cr3t-value');
+    const entry = agent.env.ring.entries().find((e) => e.message === 'calling home with ***');
+    expect(entry?.attributes).toEqual({ attempt: 2, target: 'https://home.invalid/?t=***' });
   });
 
   it('abandons a gather that outlives its interval, counts the timeout and aborts its signal, without holding up other inputs', async () => {

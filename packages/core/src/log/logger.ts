@@ -1,7 +1,7 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { LogLevel } from '../model/item.js';
+import type { AttributeValue, LogLevel } from '../model/item.js';
 import { rfc3339 } from '../model/json.js';
 import type { LogCounts } from '../stats/stats.js';
 import type { LogRing } from './ring.js';
@@ -49,6 +49,16 @@ function textDestination(target: DestinationStream, timezone: string): Destinati
   };
 }
 
+/** The string, number and boolean values of an object logged with a message. */
+function attributesOf(merge: unknown): { attributes?: Record<string, AttributeValue> } {
+  if (!merge || typeof merge !== 'object' || Array.isArray(merge)) return {};
+  const attributes: Record<string, AttributeValue> = {};
+  for (const [k, v] of Object.entries(merge)) {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') attributes[k] = v;
+  }
+  return Object.keys(attributes).length > 0 ? { attributes } : {};
+}
+
 /**
  * The agent's pino logger. Every entry is redacted, counted by level and kept in the ring
  * the heartbeat reads, whatever the destination. Plugins get `logger.child({ plugin })`.
@@ -67,7 +77,7 @@ export function createAgentLogger(options: AgentLoggerOptions, sinks: LogSinks):
           const message = redacted.find((a): a is string => typeof a === 'string') ?? '';
           const plugin = (this.bindings() as { plugin?: string }).plugin ?? 'agent';
           sinks.counts[level]++;
-          sinks.ring.push({ timestamp: Date.now(), level, message, source: plugin });
+          sinks.ring.push({ timestamp: Date.now(), level, message, source: plugin, ...attributesOf(redacted[0]) });
           method.apply(this, redacted as Parameters<typeof method>);
         },
       },

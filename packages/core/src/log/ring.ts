@@ -1,4 +1,4 @@
-import type { LogLevel } from '../model/item.js';
+import type { AttributeValue, LogLevel } from '../model/item.js';
 
 export interface LogEntry {
   /** Increases by one per entry; readers remember the last one they saw. */
@@ -9,6 +9,8 @@ export interface LogEntry {
   message: string;
   /** The plugin that logged it ("outputs.file", alias if set), or "agent". */
   source: string;
+  /** Plain values of the object logged with the message (`log.warn({ url }, '…')`), if any. */
+  attributes?: Record<string, AttributeValue>;
 }
 
 /** What plugins see of the agent's own recent log entries. */
