@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readlinkSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readlinkSync, readdirSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { checkOptions, createRecordingAccumulator, createTestContext, memoryState } from '@vigil/core/testing';
@@ -214,6 +214,17 @@ describe('files that cannot be read', () => {
     expect(logged.filter((m) => m.startsWith('/proc/self/mem'))).toEqual(['/proc/self/mem: cannot read (EIO: i/o error); skipped']);
     expect(logged.filter((m) => m.startsWith(good))).toEqual([`${good}: left out a line longer than max_line_bytes (100 bytes)`]);
     expect(logged).toHaveLength(5);
+  });
+
+  test('a file skipped as binary is looked at again once truncated, and read when it holds text', async () => {
+    const file = tmp.path('app.log');
+    writeFileSync(file, Buffer.from('x\0y\n'));
+    const r = await start({ files: [tmp.path('*.log')], initial_read_offset: 'beginning' }, { intervalMs: 100 });
+    await waitFor(() => r.logged().some((m) => m.includes('binary content')), 'the binary verdict');
+    truncateSync(file, 0);
+    appendFileSync(file, 'plain text now\n');
+    await waitFor(() => r.records.length === 1, 'the text line');
+    expect(messages(r.records)).toEqual(['plain text now']);
   });
 });
 

@@ -6,7 +6,7 @@ import { ChunkReader } from './chunk-reader.js';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { DirectoryWatches } from './directory-watches.js';
 import type { FileGlob } from './file-glob.js';
-import { FollowedFile, type ReadOutcome } from './followed-file.js';
+import { FollowedFile, readCheckBytes, type ReadOutcome } from './followed-file.js';
 import { describeError, type Problems } from './problems.js';
 import type { RecordBuilder } from './record-builder.js';
 import { stillHolds, type SavedFile, type SavedState, type StartPositions } from './saved-state.js';
@@ -21,6 +21,28 @@ const readdirAsync = promisify(readdir);
 export const POLL_INTERVAL_MS = 250;
 /** How many let-go files are remembered, against reading one again when a scan finds it. */
 const RELEASED_REMEMBERED = 1000;
+/** When the file was made: its birth time where the filesystem keeps one, else its change time. */
+function bornAtOf(st: Stats): number {
+  return st.birthtimeMs || st.ctimeMs;
+}
+
+/** How many first bytes tell a binary file from the same path rewritten. */
+const HEAD_BYTES = 32;
+
+/** The first bytes of the file at `path`, hex ('' when it cannot be read). */
+async function headOf(path: string): Promise<string> {
+  let fd: number | undefined;
+  try {
+    fd = await openAsync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const size = (await fstatAsync(fd)).size;
+    return readCheckBytes(fd, Math.min(HEAD_BYTES, size));
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) await closeAsync(fd).catch(() => undefined);
+  }
+}
+
 /** Longest stretch a backlog is read without letting the event loop run anything else. */
 const YIELD_EVERY_MS = 20;
 /**
@@ -63,8 +85,12 @@ export class Tailer {
   /** Files renamed away, read until they have been quiet for ROTATE_WAIT_MS. */
   private readonly draining = new Set<FollowedFile>();
   private readonly byIdentity = new Map<string, FollowedFile>();
-  /** Paths not to follow while they name the same file: a directory, a binary file. */
-  private readonly ignored = new Map<string, string>();
+  /**
+   * Paths not to follow while they name the same file (a directory, a binary file): same
+   * device and inode, same birth, same first bytes. A file re-created or rewritten from its
+   * start (copytruncate) is looked at again.
+   */
+  private readonly ignored = new Map<string, { identity: string; bornAt: number; head: string }>();
   private readonly watches: DirectoryWatches;
   private readonly dirtyFiles = new Set<FollowedFile>();
   private readonly dirtyPaths = new Set<string>();
@@ -263,7 +289,9 @@ export class Tailer {
     if (current) await this.letGoOfName(current);
     if (!st || !this.matchesGlob(path)) return;
     const identity = identityOf(st);
-    if (this.ignored.get(path) === identity) return;
+    const ignored = this.ignored.get(path);
+    if (ignored && ignored.identity === identity && ignored.bornAt === bornAtOf(st) && (!st.isFile() || (await headOf(path)) === ignored.head)) return;
+    this.ignored.delete(path);
     const known = this.byIdentity.get(identity);
     if (known) {
       // Renamed to another name the globs match (app.log → app.log.1 with files = ["app.log*"]): same file, go on.
@@ -276,7 +304,7 @@ export class Tailer {
     }
     if (!st.isFile()) {
       this.problems.once(path, 'type', `${path}: ${kindOf(st)}, not a log file; skipped`);
-      this.ignored.set(path, identity);
+      this.ignored.set(path, { identity, bornAt: bornAtOf(st), head: '' });
       return;
     }
     await this.follow(path, atStart);
@@ -353,7 +381,8 @@ export class Tailer {
         return 'more';
       case 'binary':
         this.problems.once(file.path, 'binary', `${file.path}: binary content, not a log file; skipped`);
-        this.ignored.set(file.path, file.identity);
+        const st = await fstatAsync(file.fd);
+        this.ignored.set(file.path, { identity: file.identity, bornAt: bornAtOf(st), head: readCheckBytes(file.fd, Math.min(HEAD_BYTES, st.size)) });
         await this.forget(file);
         return 'gone';
       case 'idle':
