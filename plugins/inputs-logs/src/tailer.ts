@@ -379,12 +379,13 @@ export class Tailer {
         this.batch.flush();
         file.restartFromBeginning();
         return 'more';
-      case 'binary':
-        this.problems.once(file.path, 'binary', `${file.path}: binary content, not a log file; skipped`);
+      case 'binary': {
         const st = await fstatAsync(file.fd);
         this.ignored.set(file.path, { identity: file.identity, bornAt: bornAtOf(st), head: readCheckBytes(file.fd, Math.min(HEAD_BYTES, st.size)) });
+        this.problems.once(file.path, 'binary', `${file.path}: binary content, not a log file; skipped`);
         await this.forget(file);
         return 'gone';
+      }
       case 'idle':
         if (file.drainingSince && (Date.now() - file.lastDataAt >= ROTATE_WAIT_MS || (await fstatAsync(file.fd)).nlink === 0)) await this.finish(file);
         return outcome;
