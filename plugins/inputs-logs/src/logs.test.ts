@@ -1,9 +1,9 @@
-import { appendFileSync, mkdirSync, readlinkSync, readdirSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { checkOptions, createRecordingAccumulator, createTestContext, memoryState } from '@vigil/core/testing';
 import logs, { type LogsOptions } from './index.js';
-import { makeTempDir, messages, sleep, startLogs, waitFor, type Running } from './test-support.js';
+import { makeTempDir, messages, openDescriptors, sleep, startLogs, waitFor, type Running } from './test-support.js';
 
 let tmp: ReturnType<typeof makeTempDir>;
 let running: Running[] = [];
@@ -183,17 +183,6 @@ describe('finding files', () => {
   });
 });
 
-/** What this process's open descriptors point at (a deleted file shows as "path (deleted)"). */
-function openDescriptors(): string[] {
-  return readdirSync('/proc/self/fd').flatMap((fd) => {
-    try {
-      return [readlinkSync(`/proc/self/fd/${fd}`)];
-    } catch {
-      return [];
-    }
-  });
-}
-
 describe('files that cannot be read', () => {
   test('a directory, a named pipe, binary data, a file whose read fails and an over-long line are each reported once and skipped; the rest keeps flowing', async () => {
     mkdirSync(tmp.path('dir.log'));
@@ -237,14 +226,7 @@ describe('stopping', () => {
     await sleep(5);
     await plugin.stop!();
     await started;
-    const open = readdirSync('/proc/self/fd').filter((fd) => {
-      try {
-        return readlinkSync(`/proc/self/fd/${fd}`).startsWith(tmp.dir);
-      } catch {
-        return false;
-      }
-    });
-    expect(open).toEqual([]);
+    expect(openDescriptors().filter((target) => target.startsWith(tmp.dir))).toEqual([]);
   });
 });
 

@@ -1,8 +1,8 @@
 import { spawn, execFile, spawnSync } from 'node:child_process';
-import { appendFileSync, copyFileSync, readdirSync, readlinkSync, renameSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, renameSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { LogRecord } from '@vigil/core';
-import { makeTempDir, messages, sleep, startLogs, waitFor, type Running } from './test-support.js';
+import { makeTempDir, messages, openDescriptors, sleep, startLogs, waitFor, type Running } from './test-support.js';
 
 const execFileAsync = promisify(execFile);
 const LOGROTATE = '/usr/sbin/logrotate';
@@ -33,17 +33,6 @@ function gapsAndDuplicates(records: LogRecord[], total: number): { missing: numb
   const missing = [];
   for (let i = 0; i < total; i++) if (!seen.has(i)) missing.push(i);
   return { missing: missing.slice(0, 20), twice: [...seen].filter(([, n]) => n > 1).map(([seq]) => seq).slice(0, 20) };
-}
-
-/** What this process's file descriptors point at. */
-function openDescriptors(): string[] {
-  return readdirSync('/proc/self/fd').flatMap((fd) => {
-    try {
-      return [readlinkSync(`/proc/self/fd/${fd}`)];
-    } catch {
-      return [];
-    }
-  });
 }
 
 function logrotateConfig(path: string, mode: 'create' | 'copytruncate'): string {

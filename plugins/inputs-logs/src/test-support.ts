@@ -1,5 +1,5 @@
 /** Helpers for this plugin's tests: real files in a temp dir, the plugin run as the agent runs it. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogRecord, PluginState } from '@vigil/core';
@@ -51,4 +51,15 @@ export function sleep(ms: number): Promise<void> {
 
 export function messages(records: LogRecord[]): string[] {
   return records.map((r) => r.message);
+}
+
+/** What this process's open descriptors point at (a deleted file shows as "path (deleted)"). */
+export function openDescriptors(): string[] {
+  return readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      return [readlinkSync(`/proc/self/fd/${fd}`)];
+    } catch {
+      return [];
+    }
+  });
 }
