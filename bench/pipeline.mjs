@@ -58,7 +58,7 @@ const toml = (n) => `
 
 async function pipelineRun(n) {
   const config = await loadConfig([{ label: 'bench', display: 'bench', dir: process.cwd(), text: toml(n), secrets: [] }], registry);
-  const env = createEnvironment({ ...config.agent, quiet: true }, []);
+  const env = createEnvironment({ ...config.agent, quiet: true });
   const agent = new Agent(config, env);
   await agent.start({ schedule: false });
   const t0 = process.hrtime.bigint();

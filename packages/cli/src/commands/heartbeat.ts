@@ -13,7 +13,7 @@ export interface HeartbeatFlags extends SourceFlags {
 export async function heartbeat(flags: HeartbeatFlags, registry: Registry): Promise<number> {
   if (!flags.print) throw new UsageError('heartbeat needs --print (it only shows what would be sent)');
   const config = await loadFromFlags(flags, registry);
-  const env = createEnvironment({ ...config.agent, logfile: '', quiet: true, debug: false }, config.secrets);
+  const env = createEnvironment({ ...config.agent, logfile: '', quiet: true, debug: false });
   const agent = new Agent({ ...config, agent: { ...config.agent, statefile: '' } }, env);
   const previewing = agent.outputs.filter((o) => o.config.name === 'heartbeat' && typeof o.plugin.preview === 'function');
   if (previewing.length === 0) {

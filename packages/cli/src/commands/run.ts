@@ -73,7 +73,7 @@ async function runForever(first: Agent, env: AgentEnvironment, flags: RunFlags, 
 
 export async function run(flags: RunFlags, registry: Registry): Promise<number> {
   const config = await loadFromFlags(flags, registry);
-  const env = createEnvironment(config.agent, config.secrets, { debug: flags.debug });
+  const env = createEnvironment(config.agent, { debug: flags.debug });
   const agent = new Agent(config, env);
   return flags.once ? runOnce(agent) : runForever(agent, env, flags, registry);
 }

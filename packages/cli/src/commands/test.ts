@@ -15,7 +15,7 @@ export interface TestFlags extends SourceFlags {
  */
 export async function test(flags: TestFlags, registry: Registry): Promise<number> {
   const config = await loadFromFlags(flags, registry);
-  const env = createEnvironment(config.agent, config.secrets, { debug: flags.debug });
+  const env = createEnvironment(config.agent, { debug: flags.debug });
   const lines: string[] = [];
   const capture = (item: Item) => {
     const line = toLineProtocol(item);
@@ -29,14 +29,13 @@ export async function test(flags: TestFlags, registry: Registry): Promise<number
   await agent.stop();
   process.stdout.write(lines.join(''));
 
-  const snapshot = env.stats.snapshot();
-  const rows = agent.inputs.map((input) => [
+  const failures = agent.inputs.map(({ stats }) => stats.errors + stats.startup_errors + stats.gather_timeouts);
+  const rows = agent.inputs.map((input, i) => [
     input.id,
     String(input.stats.metrics_gathered),
-    String(input.stats.errors + input.stats.startup_errors + input.stats.gather_timeouts),
+    String(failures[i]),
     `${(input.stats.gather_time_ns / 1e6).toFixed(1)} ms`,
   ]);
   process.stderr.write(formatTable(['plugin', 'metrics', 'errors', 'time'], rows));
-  const failed = snapshot.agent.gather_errors + snapshot.agent.gather_timeouts + agent.inputs.reduce((n, i) => n + i.stats.startup_errors, 0);
-  return failed > 0 ? 1 : 0;
+  return failures.some((n) => n > 0) ? 1 : 0;
 }

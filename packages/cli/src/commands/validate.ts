@@ -13,7 +13,7 @@ function describePlugins(plugins: PluginConfig[]): string {
  */
 export async function validate(flags: SourceFlags, registry: Registry): Promise<number> {
   const config = await loadFromFlags(flags, registry);
-  const env = createEnvironment({ ...config.agent, logfile: '', quiet: true, debug: false }, config.secrets);
+  const env = createEnvironment({ ...config.agent, logfile: '', quiet: true, debug: false });
   new Agent({ ...config, agent: { ...config.agent, statefile: '' } }, env);
   const { agent } = config;
   const out = [

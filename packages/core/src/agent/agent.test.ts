@@ -140,7 +140,7 @@ async function agentFor(toml: string): Promise<Agent> {
   const registry = new Registry();
   for (const d of [counter, stuck, flaky, backlog, late, upper, memory, slow, unreachable]) registry.add(d, 'test');
   const config = await loadConfig([{ label: 't.toml', display: 't.toml', dir, text: toml, secrets: [] }], registry);
-  const env = createEnvironment({ ...config.agent, logfile: join(dir, 'agent.log') }, config.secrets);
+  const env = createEnvironment({ ...config.agent, logfile: join(dir, 'agent.log') });
   return new Agent(config, env);
 }
 

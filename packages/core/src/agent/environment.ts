@@ -19,11 +19,11 @@ export function logLevelOf(agent: Pick<AgentConfig, 'debug' | 'quiet'>): 'debug'
   return agent.debug ? 'debug' : agent.quiet ? 'error' : 'info';
 }
 
-export function createEnvironment(agent: AgentConfig, secrets: string[], overrides: { debug?: boolean } = {}): AgentEnvironment {
+/** The secrets of a configuration are added to its redactor by the Agent built on it. */
+export function createEnvironment(agent: AgentConfig, overrides: { debug?: boolean } = {}): AgentEnvironment {
   const ring = new LogRing();
   const stats = new Stats();
   const redactor = new Redactor();
-  for (const s of secrets) redactor.add(s);
   const logger = createAgentLogger(
     {
       level: logLevelOf({ ...agent, debug: overrides.debug || agent.debug }),

@@ -201,9 +201,9 @@ export async function loadConfig(sources: ConfigSource[], registry: Registry): P
   const agentErrors = errors.length;
   const agent = mergeAgent(parsed, errors);
   const packages = errors.length === agentErrors ? agent.plugins : [];
+  const declaredIn = [...parsed].reverse().find((p) => isTable(p.doc.agent) && 'plugins' in p.doc.agent) ?? parsed[0];
+  const dirs = declaredIn ? [...new Set([declaredIn.source.dir, process.cwd()])] : [];
   for (const pkg of packages) {
-    const declaredIn = [...parsed].reverse().find((p) => isTable(p.doc.agent) && 'plugins' in p.doc.agent) ?? parsed[0];
-    const dirs = [...new Set([declaredIn.source.dir, process.cwd()])];
     try {
       await registry.loadPackage(pkg, dirs);
     } catch (err) {
