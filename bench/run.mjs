@@ -4,7 +4,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const benches = [['core', `${root}bench/pipeline.mjs`]];
+const benches = [
+  ['core', `${root}bench/pipeline.mjs`],
+  ['buffers', `${root}bench/buffers.mjs`],
+];
 for (const dir of readdirSync(`${root}plugins`).sort()) {
   const path = `${root}plugins/${dir}/bench/bench.mjs`;
   if (existsSync(path)) benches.push([dir, path]);

@@ -6,6 +6,7 @@ import * as inputsLogs from '@vigil/inputs-logs';
 import * as inputsSystem from '@vigil/inputs-system';
 import * as outputsFile from '@vigil/outputs-file';
 import * as outputsHeartbeat from '@vigil/outputs-heartbeat';
+import * as outputsHttp from '@vigil/outputs-http';
 import * as processorsOverride from '@vigil/processors-override';
 
 const BUILTIN_PACKAGES: Record<string, Record<string, unknown>> = {
@@ -15,6 +16,7 @@ const BUILTIN_PACKAGES: Record<string, Record<string, unknown>> = {
   '@vigil/inputs-system': inputsSystem,
   '@vigil/outputs-file': outputsFile,
   '@vigil/outputs-heartbeat': outputsHeartbeat,
+  '@vigil/outputs-http': outputsHttp,
   '@vigil/processors-override': processorsOverride,
 };
 

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { VERSION } from '@vigil/core';
 import { ConfigError, ConfigErrors } from '@vigil/core/runtime';
 import { builtinRegistry } from './builtins.js';
+import { buffer } from './commands/buffer.js';
 import { config } from './commands/config.js';
 import { heartbeat } from './commands/heartbeat.js';
 import { plugins } from './commands/plugins.js';
@@ -32,6 +33,7 @@ const COMMAND_FLAGS: Record<string, string[]> = {
   test: [...SOURCE_FLAGS, 'test-wait'],
   validate: SOURCE_FLAGS,
   heartbeat: [...SOURCE_FLAGS, 'print'],
+  buffer: SOURCE_FLAGS,
   config: ['inputs', 'processors', 'outputs'],
   plugins: [],
   version: [],
@@ -50,7 +52,8 @@ async function main(argv: string[]): Promise<number> {
   if (flags.version) return (process.stdout.write(`vigil ${VERSION}\n`), 0);
   const command = positionals[0] ?? 'run';
   if (!(command in COMMAND_FLAGS)) throw new UsageError(`unknown command "${command}"`);
-  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+  const maxPositionals = command === 'buffer' ? 2 : 1;
+  if (positionals.length > maxPositionals) throw new UsageError(`unexpected argument "${positionals[maxPositionals]}"`);
   const stray = Object.keys(flags).filter((f) => !COMMAND_FLAGS[command].includes(f));
   if (stray.length > 0) throw new UsageError(`"${command}" does not take --${stray[0]}`);
 
@@ -64,6 +67,8 @@ async function main(argv: string[]): Promise<number> {
       return validate(flags, registry);
     case 'heartbeat':
       return heartbeat(flags, registry);
+    case 'buffer':
+      return buffer(positionals[1], flags, registry);
     case 'config':
       return config(flags, registry);
     case 'plugins':

@@ -10,6 +10,7 @@ Commands:
   config     print a sample configuration (--inputs a,b --processors c --outputs d)
   plugins    list every plugin with its kind and package
   heartbeat  --print: show the message each heartbeat output would send now
+  buffer     inspect: per output, the disk buffer's segments, records, bytes, oldest item, damage
   version    print the version
 
 Flags:

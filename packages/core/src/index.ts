@@ -7,6 +7,7 @@ export { readSample } from './sdk/sample.js';
 export type {
   Accumulator,
   AgentInfo,
+  DeliveryGroup,
   InputDefinition,
   InputPlugin,
   OptionProblem,
@@ -19,7 +20,9 @@ export type {
   PluginState,
   ProcessorDefinition,
   ProcessorPlugin,
+  WriteContext,
 } from './sdk/plugin.js';
+export { written, retryLater, rejectBatch, parseRetryAfter, httpStatusOutcome, httpWriteResult, MAX_RETRY_AFTER_MS, type WriteResult } from './sdk/write-result.js';
 export { newMetric, newLogRecord, cloneItem, levelRank, LOG_LEVELS } from './model/item.js';
 export type { AttributeValue, FieldValue, Fields, Item, ItemKind, LogLevel, LogRecord, LogRecordInit, Metric, MetricType, Tags } from './model/item.js';
 export { toLineProtocol } from './model/line-protocol.js';

@@ -77,10 +77,13 @@ async function throughPlugin(path, expected) {
   let records = 0;
   let done;
   const finished = new Promise((resolve) => (done = resolve));
+  const count = () => {
+    if (++records === expected) done();
+  };
+  // Every batch is a delivery group, settled as delivered as soon as it is closed.
   const nullSink = {
-    addLog() {
-      if (++records === expected) done();
-    },
+    addLog: count,
+    trackDelivery: (onSettled) => ({ addLog: count, addMetric() {}, close: () => onSettled(true) }),
     addFields() {}, addGauge() {}, addCounter() {}, addMetric() {}, addError() {},
     waitForRoom: () => Promise.resolve(),
     signal: new AbortController().signal,

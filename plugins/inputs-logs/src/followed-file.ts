@@ -1,5 +1,6 @@
 import { readSync } from 'node:fs';
 import type { ChunkReader } from './chunk-reader.js';
+import { DeliveredPosition } from './delivered-position.js';
 
 /**
  * Bytes just before the read position kept and compared on every read: a file truncated and
@@ -15,14 +16,16 @@ export interface LineHandler {
   line(file: FollowedFile, text: string, start: number, end: number, readAt: number): void;
   /** A line longer than max_line_bytes, left out; it ended at `end`. */
   skipped(file: FollowedFile, end: number): void;
+  /** No more records may be taken for now (max_undelivered_lines): the read stops before the next line. */
+  readonly full: boolean;
 }
 
 /**
  * `more`: a full buffer was read, there may be more; `idle`: at the end for now;
  * `truncated`: the file no longer holds what was read (read it again from the start);
- * `binary`: the file is not text.
+ * `binary`: the file is not text; `full`: the handler took all it may for now (read on later).
  */
-export type ReadOutcome = 'more' | 'idle' | 'truncated' | 'binary';
+export type ReadOutcome = 'more' | 'idle' | 'truncated' | 'binary' | 'full';
 
 /** A multi-line record still collecting its lines. */
 export interface PendingRecord {
@@ -33,7 +36,7 @@ export interface PendingRecord {
   updatedAt: number;
 }
 
-/** One open log file and how far it has been read, queued and handed on. */
+/** One open log file and how far it has been read, queued, handed on and delivered. */
 export class FollowedFile {
   /** Offset of the first byte not yet split into lines. */
   private readPos: number;
@@ -41,18 +44,21 @@ export class FollowedFile {
   lineEnd: number;
   /** Offset past the last line put into the batch (or skipped). */
   queuedEnd: number;
-  /** Offset past the last line handed to the accumulator: what is saved. */
-  committed: number;
+  /** How far its records have been delivered: what is saved for a restart. */
+  readonly delivered: DeliveredPosition;
   /** Time the path stopped naming this file (renamed away); 0 while it still does. */
   drainingSince = 0;
+  /** Being let go: read to its very end (an unfinished last line included), then closed. */
+  finishing = false;
   lastDataAt = Date.now();
   pending?: PendingRecord;
   private readonly check = Buffer.alloc(CHECK_BYTES);
   private checkLength = 0;
   private skippingLongLine = false;
   private sniffed = false;
-  private savedOffset = -1;
-  private savedCheck = '';
+  /** The chunk being split into lines, and its offset in the file: where batches ending in it take their check bytes. */
+  private chunk?: Buffer;
+  private chunkFrom = 0;
 
   constructor(
     /** The name it is followed under: the record's source and path tag. */
@@ -61,19 +67,23 @@ export class FollowedFile {
     /** `dev:ino`: what the file is, whatever its name. */
     readonly identity: string,
     offset: number,
+    /** Carried over when a file let go is followed again with deliveries still pending. */
+    delivered?: DeliveredPosition,
   ) {
     this.readPos = offset;
     this.lineEnd = offset;
     this.queuedEnd = offset;
-    this.committed = offset;
     this.checkLength = readSyncAt(fd, this.check, Math.min(CHECK_BYTES, offset), offset - Math.min(CHECK_BYTES, offset));
+    this.delivered = delivered ?? new DeliveredPosition(offset, this.readCheck());
   }
 
   /**
-   * Reads one chunk from where the last read stopped and hands complete lines to `handler`.
-   * With `final` (the file is being let go) an unfinished last line counts as a line.
+   * Reads one chunk from where the last read stopped and hands complete lines to `handler`,
+   * stopping early when the handler is full. With `final` (the file is being let go) an
+   * unfinished last line counts as a line.
    */
   readChunk(reader: ChunkReader, maxLineBytes: number, handler: LineHandler, final = false): ReadOutcome {
+    if (handler.full) return 'full';
     const back = this.checkLength;
     const from = this.readPos - back;
     const data = reader.read(this.fd, from);
@@ -101,56 +111,76 @@ export class FollowedFile {
     if (takeUnfinished || skipUnfinished) consumed = data.length;
 
     const readAt = Date.now();
-    // Only new lines count as activity: an unfinished last line read again and again must not
-    // keep a rotated file from being let go.
-    if (consumed > back) this.lastDataAt = readAt;
-    if (skippedEnd >= 0) {
-      this.skippingLongLine = false;
-      this.lineEnd = from + skippedEnd;
-      handler.skipped(this, this.lineEnd);
+    this.chunk = data;
+    this.chunkFrom = from;
+    let full = false;
+    try {
+      if (skippedEnd >= 0) {
+        this.skippingLongLine = false;
+        this.lineEnd = from + skippedEnd;
+        handler.skipped(this, this.lineEnd);
+      }
+      if (last >= start) {
+        const stop = this.splitLines(data, start, last, from, maxLineBytes, handler, readAt);
+        this.lineEnd = from + stop;
+        if (stop <= last) {
+          // The handler filled up: the rest of the chunk is read again later.
+          full = true;
+          consumed = stop;
+        }
+      }
+      if (!full && takeUnfinished) {
+        if (handler.full) {
+          full = true;
+          consumed = data.length - unfinished;
+        } else {
+          this.handle(handler, data.toString('utf8', data.length - unfinished), from + data.length - unfinished, from + data.length, maxLineBytes, readAt);
+          this.lineEnd = from + data.length;
+        }
+      }
+    } finally {
+      // The reader's buffer is reused by the next read.
+      this.chunk = undefined;
     }
-    if (last >= start) {
-      this.splitLines(data, start, last, from, maxLineBytes, handler, readAt);
-      this.lineEnd = from + last + 1;
-    }
-    if (takeUnfinished) {
-      this.handle(handler, data.toString('utf8', data.length - unfinished), from + data.length - unfinished, from + data.length, maxLineBytes, readAt);
-      this.lineEnd = from + data.length;
-    }
-    if (skipUnfinished) this.skippingLongLine = true;
+    if (!full && skipUnfinished) this.skippingLongLine = true;
     if (consumed > back) {
+      // Only new lines count as activity: an unfinished last line read again and again must not
+      // keep a rotated file from being let go.
+      this.lastDataAt = readAt;
       this.readPos = from + consumed;
       const keep = Math.min(CHECK_BYTES, consumed);
       data.copy(this.check, 0, consumed - keep, consumed);
       this.checkLength = keep;
     }
-    return atEnd ? 'idle' : 'more';
+    return full ? 'full' : atEnd ? 'idle' : 'more';
   }
 
   /**
    * Hands on the lines in `data[start, last]` (`last` is a line break). ASCII text (nearly
    * every log) is decoded once and cut by character index, which then equals the byte offset;
-   * other text is decoded line by line so offsets stay exact.
+   * other text is decoded line by line so offsets stay exact. Returns where in `data` it
+   * stopped: `last + 1`, or the start of the first line left for later when the handler filled up.
    */
-  private splitLines(data: Buffer, start: number, last: number, from: number, maxLineBytes: number, handler: LineHandler, readAt: number): void {
+  private splitLines(data: Buffer, start: number, last: number, from: number, maxLineBytes: number, handler: LineHandler, readAt: number): number {
     const text = data.toString('utf8', start, last);
     if (text.length === last - start) {
       const base = from + start;
       let p = 0;
-      while (p <= text.length) {
+      while (p <= text.length && !handler.full) {
         let newline = text.indexOf('\n', p);
         if (newline < 0) newline = text.length;
         this.handle(handler, p === 0 && newline === text.length ? text : text.slice(p, newline), base + p, base + newline + 1, maxLineBytes, readAt);
         p = newline + 1;
       }
-    } else {
-      let p = start;
-      while (p <= last) {
-        const newline = data.indexOf(10, p);
-        this.handle(handler, data.toString('utf8', p, newline), from + p, from + newline + 1, maxLineBytes, readAt);
-        p = newline + 1;
-      }
+      return start + p;
     }
+    let p = start;
+    while (p <= last && !handler.full) {
+      const newline = data.indexOf(10, p);
+      this.handle(handler, data.toString('utf8', p, newline), from + p, from + newline + 1, maxLineBytes, readAt);
+      p = newline + 1;
+    }
+    return p;
   }
 
   /** One line read from bytes `start` to `end` (past its line break, if it has one). */
@@ -160,22 +190,47 @@ export class FollowedFile {
     handler.line(this, crlf ? line.slice(0, -1) : line, start, end, readAt);
   }
 
-  /** After a truncation: everything now in the file is new. */
-  restartFromBeginning(): void {
-    this.readPos = this.lineEnd = this.queuedEnd = this.committed = 0;
+  /**
+   * After a truncation: everything now in the file is new. Once what was handed on before is
+   * delivered, a restart reads it from its start. Returns whether the delivered position moved.
+   */
+  restartFromBeginning(): boolean {
+    this.readPos = this.lineEnd = this.queuedEnd = 0;
     this.checkLength = 0;
     this.skippingLongLine = false;
     this.pending = undefined;
-    this.savedOffset = -1;
+    return this.delivered.reach(0, '');
   }
 
-  /** Where a restart should resume, with the bytes before it (hex) to recognise the file by. */
+  /** Offset of the first byte not yet read into lines. */
+  get readOffset(): number {
+    return this.readPos;
+  }
+
+  /** The bytes before the read offset (hex), as read. */
+  readCheck(): string {
+    return this.check.toString('hex', 0, this.checkLength);
+  }
+
+  /**
+   * The bytes before `offset`, a line end already read (hex), as they were read; '' when the
+   * file no longer holds what was read (truncated since), so a restart does not trust the offset.
+   */
+  checkBefore(offset: number): string {
+    const start = offset - Math.min(CHECK_BYTES, offset);
+    // A batch filled during a read: the bytes are in the chunk at hand.
+    if (this.chunk && start >= this.chunkFrom && offset <= this.chunkFrom + this.chunk.length) return this.chunk.toString('hex', start - this.chunkFrom, offset - this.chunkFrom);
+    const read = this.readCheck();
+    if (offset === this.readPos) return read;
+    // Flushed later (flush_interval, a file let go): the same test a read makes tells that the
+    // file still holds what was read, and so the bytes before `offset` are those read then.
+    if (readCheckBytes(this.fd, this.readPos) !== read) return '';
+    return readCheckBytes(this.fd, offset);
+  }
+
+  /** Where a restart should resume: how far the file has been delivered, with the bytes before it (hex). */
   savedPosition(): { path: string; identity: string; offset: number; check: string } {
-    if (this.committed !== this.savedOffset) {
-      this.savedCheck = readCheckBytes(this.fd, this.committed);
-      this.savedOffset = this.committed;
-    }
-    return { path: this.path, identity: this.identity, offset: this.committed, check: this.savedCheck };
+    return { path: this.path, identity: this.identity, offset: this.delivered.offset, check: this.delivered.check };
   }
 }
 

@@ -23,14 +23,16 @@ export default defineInput<LogsOptions>({
     return {
       async start(acc) {
         const problems = new Problems(ctx.log);
-        const batch = new Batcher(acc, options.batch_size);
+        // Groups may settle after stop(): they reach this run's tailer, not a later one.
+        let settled = (_moved: boolean): void => undefined;
+        const batch = new Batcher(acc, { batchSize: options.batch_size, maxUndelivered: options.max_undelivered_lines, onSettled: (moved) => settled(moved) });
         const records = new RecordBuilder(createLineParser(options.format, new TimestampScanner(options.timezone)), batch, {
           multiline: options.multiline_pattern ? new RegExp(options.multiline_pattern) : undefined,
           pathTag: options.path_tag,
           maxLineBytes: options.max_line_bytes,
           onSkipped: (file) => problems.once(file.path, 'long', `${file.path}: left out a line longer than max_line_bytes (${options.max_line_bytes} bytes)`),
         });
-        tailer = new Tailer(
+        const started = new Tailer(
           {
             globs: options.files.map((pattern) => new FileGlob(pattern)),
             watchMethod: options.watch_method,
@@ -44,7 +46,9 @@ export default defineInput<LogsOptions>({
           new StartPositions(options.initial_read_offset, parseSavedState(ctx.state.load())),
           (state) => ctx.state.save(state),
         );
-        await tailer.start();
+        settled = (moved) => started.onSettled(moved);
+        tailer = started;
+        await started.start();
       },
       async stop() {
         await tailer?.stop();

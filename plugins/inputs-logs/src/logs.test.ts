@@ -321,6 +321,7 @@ describe('configuration', () => {
       max_line_bytes: 65536,
       path_tag: 'path',
       batch_size: 1000,
+      max_undelivered_lines: 1000,
       flush_interval: 1000,
       timezone: 'UTC',
     });

@@ -12,6 +12,7 @@ export interface LogsOptions {
   max_line_bytes: number;
   path_tag: string;
   batch_size: number;
+  max_undelivered_lines: number;
   /** Milliseconds. */
   flush_interval: number;
   timezone: TimeZoneOption;
@@ -67,11 +68,17 @@ export const schema: OptionsSchema = {
       default: 1000,
       description: 'Records handed to the pipeline at a time.',
     },
+    max_undelivered_lines: {
+      type: 'integer',
+      minimum: 1,
+      default: 1000,
+      description: 'Most records handed to the pipeline and not yet delivered (written by every output that took them, or stored in a disk buffer; a multi-line record counts once); reading waits while this many are. Telegraf\'s name and default.',
+    },
     flush_interval: {
       type: 'string',
       duration: true,
       default: '1s',
-      description: 'Longest a partial batch waits before it is handed on; also how often file positions are saved and how long a multi-line record waits for its next line.',
+      description: 'Longest a partial batch waits before it is handed on; also how long a multi-line record waits for its next line.',
     },
     timezone: {
       type: 'string',

@@ -22,6 +22,10 @@ export class RecordBuilder implements LineHandler {
     private readonly options: RecordOptions,
   ) {}
 
+  get full(): boolean {
+    return this.batch.full;
+  }
+
   line(file: FollowedFile, text: string, start: number, end: number, readAt: number): void {
     const { multiline, maxLineBytes } = this.options;
     if (!multiline) {

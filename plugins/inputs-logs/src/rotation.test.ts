@@ -129,10 +129,23 @@ describe('rotation', () => {
     expect(messages(r.records)).toEqual(['short', 'a longer line written after the truncation', 'and another']);
   });
 
-  test('renamed away and re-created 30 times, by hand and by logrotate, while a writer appends 5,000 lines a second: every line exactly once', async () => {
+  test.each([
+    ['delivered at once', {}, false],
+    // At most 20 records every 5 ms, 4,000 a second: the reader keeps waiting for room.
+    ['with max_undelivered_lines = 20 and deliveries settled every 5 ms', { max_undelivered_lines: 20 }, true],
+  ])('renamed away and re-created 30 times, by hand and by logrotate, while a writer appends 5,000 lines a second, %s: every line exactly once', async (_, extra, slowOutput) => {
     const file = tmp.path('app.log');
     writeFileSync(file, '');
-    const r = await start({ files: [file] });
+    running = await startLogs({ files: [file], ...extra }, { holdDeliveries: slowOutput });
+    const r = running;
+    let mostUndelivered = 0;
+    const deliver = slowOutput
+      ? setInterval(() => {
+          const undelivered = r.deliveries.groups.filter((g) => g.settled === undefined).reduce((n, g) => n + g.items.length, 0);
+          mostUndelivered = Math.max(mostUndelivered, undelivered);
+          r.deliveries.settle(true);
+        }, 5)
+      : undefined;
     const total = 15_000;
     // Like a program told to reopen its log after rotation, the writer keeps the file open and
     // notices the rename only every 50 ms: lines written meanwhile land in the renamed file.
@@ -174,6 +187,8 @@ describe('rotation', () => {
     await exited;
     await waitFor(() => r.records.length >= total, `${total} records`, 20_000);
     await sleep(300);
+    clearInterval(deliver);
+    if (slowOutput) expect(mostUndelivered).toBe(20);
     expect(rotations).toBeGreaterThanOrEqual(25);
     expect(gapsAndDuplicates(r.records, total)).toEqual({ missing: [], twice: [] });
     expect(r.records).toHaveLength(total);

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import type { Batcher } from './batcher.js';
 import { ChunkReader } from './chunk-reader.js';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { DeliveredPosition } from './delivered-position.js';
 import { DirectoryWatches } from './directory-watches.js';
 import type { FileGlob } from './file-glob.js';
 import { FollowedFile, readCheckBytes, type ReadOutcome } from './followed-file.js';
@@ -21,6 +22,17 @@ const readdirAsync = promisify(readdir);
 export const POLL_INTERVAL_MS = 250;
 /** How many let-go files are remembered, against reading one again when a scan finds it. */
 const RELEASED_REMEMBERED = 1000;
+
+/** A file let go: where its reading ended, and how far it has been delivered. */
+interface ReleasedFile {
+  path: string;
+  identity: string;
+  readEnd: number;
+  /** The bytes before `readEnd` (hex). */
+  readCheck: string;
+  delivered: DeliveredPosition;
+}
+
 /** When the file was made: its birth time where the filesystem keeps one, else its change time. */
 function bornAtOf(st: Stats): number {
   return st.birthtimeMs || st.ctimeMs;
@@ -57,7 +69,7 @@ export interface TailerSettings {
   maxLineBytes: number;
   /** How often the globs are expanded again (the input's interval). */
   rescanMs: number;
-  /** How often partial batches are flushed and positions saved. */
+  /** How often partial batches are flushed (and quiet multi-line records completed). */
   flushMs: number;
 }
 
@@ -78,6 +90,10 @@ function kindOf(st: Stats): string {
  * (read to their end, and a while longer, before the new file is followed), truncated (read
  * again from the start), deleted (let go) or new (picked up). Every read, check and scan runs
  * in one queue (`pump`), so a file's lines are handled in order and none is read twice at once.
+ *
+ * While max_undelivered_lines records wait for delivery the queue leaves reads out and goes on
+ * with everything else (renames, new files, rescans); a settled group starts it again. What is
+ * saved for a restart is each file's delivered position, whenever one moves.
  */
 export class Tailer {
   /** Files by the name they are followed under. */
@@ -100,11 +116,17 @@ export class Tailer {
   private tickDue = false;
   private polling = false;
   private stopped = false;
+  /** When stop() was called: the saved state's time from then on. */
+  private stoppedAt = 0;
+  /** The files followed at stop, whose positions groups settling after the stop still move. */
+  private filesAtStop?: FollowedFile[];
+  /** A file was adopted or let go, or a position moved: save at the end of the step. */
+  private stateChanged = false;
   private running?: Promise<void>;
   private starting?: Promise<void>;
   private lastYield = performance.now();
-  /** Where recently let-go files ended, by identity (oldest first). */
-  private readonly released = new Map<string, SavedFile>();
+  /** Recently let-go files, by identity (oldest first); those still delivering stay in the saved state. */
+  private readonly released = new Map<string, ReleasedFile>();
 
   constructor(
     private readonly settings: TailerSettings,
@@ -141,6 +163,8 @@ export class Tailer {
     await this.recoverRotatedWhileStopped();
     // A stop during a long first scan: it closes what was opened; start nothing more.
     if (this.stopped) return;
+    // Where each file starts is delivered already (nothing before it is to be read): kept even if nothing arrives.
+    this.saveState();
     if (this.settings.watchMethod === 'poll') this.startPolling();
     this.every(this.settings.flushMs, () => (this.tickDue = true));
     this.every(this.settings.rescanMs, () => {
@@ -150,19 +174,31 @@ export class Tailer {
     this.kick();
   }
 
-  /** Stops reading, hands on every complete record and saves where each file stands. */
+  /**
+   * Stops reading, hands on every complete record and saves where each file stands. Groups
+   * still pending are not waited for: when they settle (the agent flushing its outputs), the
+   * positions they reach are saved then.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stoppedAt = Date.now();
     await this.starting?.catch(() => undefined);
     for (const timer of this.timers) clearInterval(timer);
     this.watches.close();
     await this.running;
     this.batch.flush();
+    this.filesAtStop = [...this.followed()];
     this.saveState();
-    await Promise.all([...this.followed()].map((file) => closeAsync(file.fd).catch(() => undefined)));
+    await Promise.all(this.filesAtStop.map((file) => closeAsync(file.fd).catch(() => undefined)));
     this.active.clear();
     this.draining.clear();
     this.byIdentity.clear();
+  }
+
+  /** A delivery group settled: save the positions that moved, and read on if reading waited for room. */
+  onSettled(moved: boolean): void {
+    if (moved) this.saveState();
+    this.kick();
   }
 
   private every(ms: number, mark: () => void): void {
@@ -181,14 +217,17 @@ export class Tailer {
 
   private kick(): void {
     if (this.running || this.stopped) return;
-    this.running = this.pump().finally(() => {
+    // Started from a microtask, so `running` is set before any read: a group settled during a
+    // read (synchronously, from close()) kicks again and must not start a second queue.
+    this.running = Promise.resolve().then(() => this.pump()).finally(() => {
       this.running = undefined;
       if (this.hasWork()) this.kick();
     });
   }
 
+  /** Reads wait while the batcher is full (max_undelivered_lines): a settled group kicks the queue again. */
   private hasWork(): boolean {
-    return this.tickDue || this.rescanDue || this.dirtyPaths.size > 0 || this.dirtyFiles.size > 0;
+    return this.tickDue || this.rescanDue || this.dirtyPaths.size > 0 || (this.dirtyFiles.size > 0 && !this.batch.full);
   }
 
   /** The one queue: periodic work, then path checks (rotations), then reads, draining files first. */
@@ -197,7 +236,7 @@ export class Tailer {
       try {
         if (this.tickDue) {
           this.tickDue = false;
-          this.tick();
+          await this.tick();
         } else if (this.rescanDue) {
           this.rescanDue = false;
           await this.scan(false);
@@ -208,14 +247,14 @@ export class Tailer {
         } else {
           const file = this.nextDirtyFile();
           this.dirtyFiles.delete(file);
-          if ((await this.readOnce(file)) === 'more') {
-            this.dirtyFiles.add(file);
-            await this.betweenChunks();
-          }
+          const outcome = await this.readOnce(file);
+          if (outcome === 'more' || outcome === 'full') this.dirtyFiles.add(file);
+          if (outcome === 'more') await this.betweenChunks();
         }
       } catch (err) {
         this.problems.once('', describeError(err), `unexpected error: ${describeError(err)}`);
       }
+      if (this.stateChanged) this.saveState();
     }
   }
 
@@ -237,20 +276,50 @@ export class Tailer {
     return first(this.dirtyFiles);
   }
 
-  /** Every flush interval: completes quiet multi-line records, flushes the batch, saves positions. */
-  private tick(): void {
+  /** Every flush interval: completes quiet multi-line records and flushes the batch. */
+  private async tick(): Promise<void> {
     const now = Date.now();
     for (const file of this.followed()) {
-      // A file with unread data (the reader waiting for output room) may still continue the record.
-      if (file.pending && !this.dirtyFiles.has(file) && now - file.pending.updatedAt >= this.settings.flushMs) this.records.finishPending(file);
+      // A file with unread data (the reader waiting for room) may still continue the record;
+      // when full, the record waits for room like any other.
+      if (file.pending && !this.dirtyFiles.has(file) && !this.batch.full && now - file.pending.updatedAt >= this.settings.flushMs) this.records.finishPending(file);
       if (file.drainingSince) this.dirtyFiles.add(file);
     }
     this.batch.flush();
-    this.saveState();
+    if (this.batch.full) await this.noticeTruncationsWhileWaiting();
   }
 
+  /**
+   * Files waiting for room are not read, so a truncation is looked for by size. (One refilled
+   * past the read offset meanwhile is still caught by the read, by its bytes.)
+   */
+  private async noticeTruncationsWhileWaiting(): Promise<void> {
+    for (const file of [...this.dirtyFiles]) {
+      if (file.finishing || (file.pending && this.batch.full)) continue;
+      const size = await fstatAsync(file.fd).then((st) => st.size, () => Infinity);
+      if (size < file.readOffset && this.byIdentity.get(file.identity) === file) this.restartAfterTruncation(file);
+    }
+  }
+
+  /** copytruncate: what was read stays handed on; everything now in the file is new. */
+  private restartAfterTruncation(file: FollowedFile): void {
+    this.records.finishPending(file);
+    this.batch.flush();
+    if (file.restartFromBeginning()) this.stateChanged = true;
+  }
+
+  /**
+   * Saves every file's delivered position: the files followed (or followed at stop), and those
+   * let go whose records are not all delivered yet.
+   */
   private saveState(): void {
-    this.save({ files: [...this.followed()].map((file) => file.savedPosition()), savedAt: Date.now() });
+    this.stateChanged = false;
+    const files: SavedFile[] = (this.filesAtStop ?? [...this.followed()]).map((file) => file.savedPosition());
+    for (const released of this.released.values()) {
+      if (!released.delivered.unsettled) continue;
+      files.push({ path: released.path, identity: released.identity, offset: released.delivered.offset, check: released.delivered.check });
+    }
+    this.save({ files, savedAt: this.stoppedAt || Date.now() });
   }
 
   /** Expands the globs; every path found (and every one followed) is checked. */
@@ -286,7 +355,7 @@ export class Tailer {
     }
     const current = this.active.get(path);
     if (current && st && identityOf(st) === current.identity) return;
-    if (current) await this.letGoOfName(current);
+    if (current) this.letGoOfName(current);
     if (!st || !this.matchesGlob(path)) return;
     const identity = identityOf(st);
     const ignored = this.ignored.get(path);
@@ -297,6 +366,7 @@ export class Tailer {
       // Renamed to another name the globs match (app.log → app.log.1 with files = ["app.log*"]): same file, go on.
       if (this.draining.delete(known)) {
         known.drainingSince = 0;
+        known.finishing = false;
         known.path = path;
         this.active.set(path, known);
       }
@@ -328,10 +398,18 @@ export class Tailer {
         return;
       }
       const released = this.released.get(identity);
-      const offset = released && released.offset <= st.size && stillHolds(fd, released)
-        ? released.offset
-        : atStart ? await this.positions.offsetAtStart(path, identity, fd, st.size, st.birthtimeMs || st.ctimeMs) : 0;
-      this.adopt(new FollowedFile(path, fd, identity, offset));
+      let file: FollowedFile;
+      if (released) {
+        // Let go earlier and found again: read on where it ended, delivering on from where it was.
+        this.released.delete(identity);
+        const same = released.readEnd <= st.size && readCheckBytes(fd, released.readEnd) === released.readCheck;
+        file = new FollowedFile(path, fd, identity, same ? released.readEnd : 0, released.delivered);
+        if (!same) file.delivered.reach(0, '');
+      } else {
+        const offset = atStart ? await this.positions.offsetAtStart(path, identity, fd, st.size, bornAtOf(st)) : 0;
+        file = new FollowedFile(path, fd, identity, offset);
+      }
+      this.adopt(file);
       this.problems.forget(path, 'open');
     } catch (err) {
       await closeAsync(fd).catch(() => undefined);
@@ -344,21 +422,19 @@ export class Tailer {
     else this.active.set(file.path, file);
     this.byIdentity.set(file.identity, file);
     this.dirtyFiles.add(file);
+    this.stateChanged = true;
     if (!this.polling) this.watches.add(dirname(file.path));
   }
 
   /**
-   * The path no longer names `file`. Whatever was written to it is read first; then a deleted
-   * file is let go, and a renamed one kept a while for the writer's last lines.
+   * The path no longer names `file`: it is read on, before the file now under the name (draining
+   * files come first), and let go once deleted or quiet for ROTATE_WAIT_MS.
    */
-  private async letGoOfName(file: FollowedFile): Promise<void> {
+  private letGoOfName(file: FollowedFile): void {
     this.active.delete(file.path);
-    while ((await this.readOnce(file)) === 'more') await this.betweenChunks();
-    if (!this.byIdentity.has(file.identity)) return;
-    const st = await fstatAsync(file.fd);
-    if (st.nlink === 0) return this.finish(file);
     file.drainingSince = file.lastDataAt = Date.now();
     this.draining.add(file);
+    this.dirtyFiles.add(file);
   }
 
   /** One read of `file`, dealing with what it finds. */
@@ -366,18 +442,20 @@ export class Tailer {
     if (!this.byIdentity.has(file.identity)) return 'gone';
     let outcome: ReadOutcome;
     try {
-      outcome = file.readChunk(this.reader, this.settings.maxLineBytes, this.records);
+      outcome = file.readChunk(this.reader, this.settings.maxLineBytes, this.records, file.finishing);
     } catch (err) {
+      // What could be read of a file being let go was read.
+      if (file.finishing) return this.release(file);
       this.problems.once(file.path, 'read', `${file.path}: cannot read (${describeError(err)}); skipped`);
       await this.forget(file);
       return 'gone';
     }
     switch (outcome) {
       case 'truncated':
-        // copytruncate: what was read stays handed on; everything now in the file is new.
-        this.records.finishPending(file);
-        this.batch.flush();
-        file.restartFromBeginning();
+        if (file.finishing) return this.release(file);
+        // Completing its multi-line record takes room: the truncation is still there later.
+        if (file.pending && this.batch.full) return 'full';
+        this.restartAfterTruncation(file);
         return 'more';
       case 'binary': {
         const st = await fstatAsync(file.fd);
@@ -387,41 +465,53 @@ export class Tailer {
         return 'gone';
       }
       case 'idle':
-        if (file.drainingSince && (Date.now() - file.lastDataAt >= ROTATE_WAIT_MS || (await fstatAsync(file.fd)).nlink === 0)) await this.finish(file);
+        if (file.finishing) return this.release(file);
+        if (file.drainingSince && (Date.now() - file.lastDataAt >= ROTATE_WAIT_MS || (await fstatAsync(file.fd)).nlink === 0)) {
+          // Read once more to its very end, an unfinished last line included, then let go.
+          file.finishing = true;
+          return 'more';
+        }
         return outcome;
       default:
         return outcome;
     }
   }
 
-  /** Reads `file` to its very end (an unfinished last line included), hands everything on and closes it. */
-  private async finish(file: FollowedFile): Promise<void> {
-    try {
-      while (file.readChunk(this.reader, this.settings.maxLineBytes, this.records, true) === 'more') await this.betweenChunks();
-    } catch {
-      // What could be read was read; the file is being let go anyway.
-    }
+  /**
+   * Hands on the rest of a file read to its end and closes it; 'full' when its last multi-line
+   * record has to wait for room.
+   */
+  private async release(file: FollowedFile): Promise<'gone' | 'full'> {
+    if (file.pending && this.batch.full) return 'full';
     this.records.finishPending(file);
     this.batch.flush();
-    this.remember(file.savedPosition());
+    this.remember(file);
     await this.forget(file);
+    return 'gone';
   }
 
   /**
    * A file let go may be found again under a name the globs match (app.log.1 with `app.log*`,
-   * by a later scan); remembering where it ended keeps it from being read again.
+   * by a later scan); remembering where it ended keeps it from being read again. Its delivered
+   * position goes with it: until its records are delivered it stays in the saved state.
    */
-  private remember(position: SavedFile): void {
-    this.released.delete(position.identity);
-    this.released.set(position.identity, position);
-    if (this.released.size > RELEASED_REMEMBERED) this.released.delete(this.released.keys().next().value!);
+  private remember(file: FollowedFile): void {
+    this.released.delete(file.identity);
+    this.released.set(file.identity, { path: file.path, identity: file.identity, readEnd: file.readOffset, readCheck: file.readCheck(), delivered: file.delivered });
+    for (const [identity, released] of this.released) {
+      if (this.released.size <= RELEASED_REMEMBERED) break;
+      if (!released.delivered.unsettled) this.released.delete(identity);
+    }
   }
 
   private async forget(file: FollowedFile): Promise<void> {
+    // Marks read the bytes before their offsets: hand on what came from the file while it is open.
+    this.batch.flush();
     if (this.active.get(file.path) === file) this.active.delete(file.path);
     this.draining.delete(file);
     this.byIdentity.delete(file.identity);
     this.dirtyFiles.delete(file);
+    this.stateChanged = true;
     await closeAsync(file.fd).catch(() => undefined);
   }
 

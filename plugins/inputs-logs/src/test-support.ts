@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogRecord, PluginState } from '@vigil/core';
-import { createRecordingAccumulator, createTestContext, memoryState } from '@vigil/core/testing';
+import { createRecordingAccumulator, createTestContext, memoryState, type DeliveryControl } from '@vigil/core/testing';
 import logs, { type LogsOptions } from './index.js';
 
 export function makeTempDir(): { dir: string; path(name: string): string; remove(): void } {
@@ -18,13 +18,22 @@ export interface Running {
   logged(): string[];
   stop(): Promise<void>;
   state: PluginState;
+  /** The delivery groups handed on; with `holdDeliveries` they stay pending until settled here. */
+  deliveries: DeliveryControl;
+}
+
+export interface StartOptions {
+  state?: PluginState;
+  intervalMs?: number;
+  /** Keep delivery groups pending until `deliveries.settle()`, as outputs that have not written yet. */
+  holdDeliveries?: boolean;
 }
 
 /** Creates the plugin with `options` and starts it, as the agent would. */
-export async function startLogs(options: Record<string, unknown>, { state = memoryState(), intervalMs = 60_000 }: { state?: PluginState; intervalMs?: number } = {}): Promise<Running> {
+export async function startLogs(options: Record<string, unknown>, { state = memoryState(), intervalMs = 60_000, holdDeliveries = false }: StartOptions = {}): Promise<Running> {
   const ctx = createTestContext<LogsOptions>(logs, { flush_interval: '50ms', ...options }, { state, intervalMs });
   const plugin = logs.create(ctx);
-  const acc = createRecordingAccumulator();
+  const acc = createRecordingAccumulator({ holdDeliveries });
   await plugin.start!(acc);
   return {
     records: acc.logs,
@@ -33,6 +42,7 @@ export async function startLogs(options: Record<string, unknown>, { state = memo
       await plugin.stop!();
     },
     state,
+    deliveries: acc.deliveries,
   };
 }
 

@@ -1,39 +1,10 @@
-import { open, type FileHandle } from 'node:fs/promises';
-import type { Writable } from 'node:stream';
-import { defineOutput, readSample } from '@vigil/core';
+import { defineOutput, readSample, rejectBatch, retryLater, written } from '@vigil/core';
 import { serializeBatch, type DataFormat } from './serialize.js';
+import { fileTarget, streamTarget, type WriteTarget } from './write-target.js';
 
 interface FileOptions {
   files: string[];
   data_format: DataFormat;
-}
-
-interface Target {
-  name: string;
-  write(text: string): Promise<void>;
-  close(): Promise<void>;
-}
-
-function streamTarget(name: string, stream: Writable): Target {
-  return {
-    name,
-    write: (text) =>
-      new Promise((resolve, reject) => {
-        stream.write(text, (err) => (err ? reject(err) : resolve()));
-      }),
-    close: async () => {},
-  };
-}
-
-async function fileTarget(path: string): Promise<Target> {
-  const handle: FileHandle = await open(path, 'a');
-  return {
-    name: path,
-    write: async (text) => {
-      await handle.write(text);
-    },
-    close: () => handle.close(),
-  };
 }
 
 export default defineOutput<FileOptions>({
@@ -55,7 +26,7 @@ export default defineOutput<FileOptions>({
     },
   },
   create(ctx) {
-    let targets: Target[] = [];
+    let targets: WriteTarget[] = [];
     return {
       async connect() {
         targets = await Promise.all(
@@ -64,16 +35,30 @@ export default defineOutput<FileOptions>({
           ),
         );
       },
-      async write(batch) {
-        const text = serializeBatch(batch, ctx.options.data_format);
-        if (!text) return;
+      async write(batch, context) {
+        let text: string;
+        try {
+          text = serializeBatch(batch, ctx.options.data_format);
+        } catch (err) {
+          // Only an item outside the SDK's types (a bigint attribute from a third-party input)
+          // gets here; the same batch would fail the same way at every retry.
+          return rejectBatch(`cannot serialize the batch as ${ctx.options.data_format}: ${(err as Error).message}`);
+        }
+        if (!text) return written();
+        // On a retry, only the targets that failed are written to: the others have the batch.
+        const pending = targets.filter((t) => t.lastWrittenBatch !== context.batchId);
+        const failures: string[] = [];
         await Promise.all(
-          targets.map((t) =>
-            t.write(text).catch((err: Error) => {
-              throw new Error(`${t.name}: ${err.message}`);
-            }),
-          ),
+          pending.map(async (t) => {
+            try {
+              await t.write(text);
+              t.lastWrittenBatch = context.batchId;
+            } catch (err) {
+              failures.push(`${t.name}: ${(err as Error).message}`);
+            }
+          }),
         );
+        return failures.length === 0 ? written() : retryLater(failures.join('; '));
       },
       async close() {
         await Promise.all(targets.map((t) => t.close()));

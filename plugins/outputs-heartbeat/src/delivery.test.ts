@@ -64,6 +64,43 @@ describe('outputs.heartbeat delivery', () => {
     expect(messagesOf(receiver.last.body.logs)).toEqual([`heartbeat to ${receiver.url} failed: answered 503 Service Unavailable: down for maintenance; next try in 1h`]);
   });
 
+  it('holds a URL back for a Retry-After longer than the interval, says so once, and goes on after it', async () => {
+    const busy = await startReceiver();
+    const healthy = await startReceiver();
+    busy.answer = { status: 503, headers: { 'retry-after': '2' } };
+    const run = createHeartbeat({ urls: [busy.url, healthy.url], agent_id: 'a', interval: '500ms' });
+    const asked = Date.now();
+    await connected(run);
+    busy.answer = { status: 204 };
+    // Beats within the two seconds leave that URL out, silently; the other is told as usual
+    // (by this beat and by any the 500ms timer has started meanwhile).
+    await run.heartbeat.beat();
+    expect(busy.beats).toHaveLength(1);
+    expect(healthy.beats.length).toBeGreaterThanOrEqual(2);
+    expect(run.ownLogs()).toEqual([`error heartbeat to ${busy.url} failed: answered 503 Service Unavailable; next try after 2s, as the server asked (Retry-After)`]);
+
+    await busy.received(2);
+    expect(Date.now() - asked).toBeGreaterThanOrEqual(2000);
+    await run.heartbeat.whenIdle();
+    expect(run.ownLogs().at(-1)).toBe(`info heartbeat to ${busy.url} delivered again after 1 failed attempt`);
+  });
+
+  it('keeps to its interval when Retry-After is shorter, or comes with a status not worth retrying', async () => {
+    const receiver = await startReceiver();
+    receiver.answer = { status: 429, body: 'slow down', headers: { 'retry-after': '30' } };
+    const run = createHeartbeat({ urls: [receiver.url], agent_id: 'a', interval: '1m' });
+    await connected(run);
+    receiver.answer = { status: 401, headers: { 'retry-after': '300' } };
+    await run.heartbeat.beat();
+    await run.heartbeat.beat();
+    expect(receiver.beats).toHaveLength(3);
+    expect(run.ownLogs()).toEqual([
+      `error heartbeat to ${receiver.url} failed: answered 429 Too Many Requests: slow down; next try in 1m`,
+      `error heartbeat to ${receiver.url} failed: answered 401 Unauthorized (2 failures in a row); next try in 1m`,
+      `error heartbeat to ${receiver.url} failed: answered 401 Unauthorized (3 failures in a row); next try in 1m`,
+    ]);
+  });
+
   it('gives up on a request after timeout and logs it', async () => {
     const receiver = await startReceiver();
     receiver.answer = 'hang';

@@ -106,8 +106,11 @@ export class Heartbeat implements OutputPlugin {
 
   private async beatToIdleTargets(): Promise<void> {
     const context = await this.beatContext();
-    const idle = this.targets.filter((t) => !t.sending);
-    for (const busy of this.targets.filter((t) => t.sending)) {
+    // A URL whose server asked for a pause (Retry-After) is left out silently: its failure said so.
+    const now = Date.now();
+    const due = this.targets.filter((t) => !t.heldBack(now));
+    const idle = due.filter((t) => !t.sending);
+    for (const busy of due.filter((t) => t.sending)) {
       // Once per wait: a hanging URL must not flood the log at every interval.
       if (busy.skipped++ === 0) this.ctx.log.warn(`heartbeat to ${busy.shownUrl} skipped: the previous one is still waiting for an answer`);
     }
@@ -128,9 +131,13 @@ export class Heartbeat implements OutputPlugin {
       if (failures > 0) this.ctx.log.info(`heartbeat to ${target.shownUrl} delivered again after ${failures} failed ${failures === 1 ? 'attempt' : 'attempts'}`);
       return;
     }
-    const inRow = target.failed();
+    // A Retry-After shorter than the interval changes nothing: the next beat is later anyway.
+    const { intervalMs } = this.settings;
+    const waitMs = failure.retryAfterMs !== undefined && failure.retryAfterMs > intervalMs ? failure.retryAfterMs : 0;
+    const inRow = target.failed(Date.now(), waitMs);
     const repeat = inRow > 1 ? ` (${inRow} failures in a row)` : '';
-    this.ctx.log.error(`heartbeat to ${target.shownUrl} failed: ${this.redact(failure)}${repeat}; next try in ${formatDuration(this.settings.intervalMs)}`);
+    const next = waitMs > 0 ? `next try after ${formatDuration(waitMs)}, as the server asked (Retry-After)` : `next try in ${formatDuration(intervalMs)}`;
+    this.ctx.log.error(`heartbeat to ${target.shownUrl} failed: ${this.redact(failure.reason)}${repeat}; ${next}`);
   }
 
   private compose(target: Target, context: BeatContext, report: boolean): { message: Record<string, unknown>; coverage: Coverage } {

@@ -1,7 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import got, { RequestError, type Got } from 'got';
-import { formatDuration } from '@vigil/core';
+import { formatDuration, httpStatusOutcome, parseRetryAfter } from '@vigil/core';
 
 export interface SenderOptions {
   /** Header names as configured; values are secret. */
@@ -20,6 +20,17 @@ const REASONS: Record<string, string> = {
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
 };
+
+/** Why a heartbeat did not get through. */
+export interface PostFailure {
+  /** One line: what the server answered, or why there was no answer. */
+  reason: string;
+  /**
+   * The server's Retry-After (capped at 10 minutes), on an answer worth retrying (408, 429,
+   * 5xx but 501): how long it asks to be left alone.
+   */
+  retryAfterMs?: number;
+}
 
 /** POSTs JSON to a URL with the configured headers, token and TLS; one attempt, no retries. */
 export class Sender {
@@ -48,16 +59,19 @@ export class Sender {
     });
   }
 
-  /** Resolves undefined when the server answered 2xx, else a one-line reason. Never throws. */
-  async post(url: string, body: string): Promise<string | undefined> {
+  /** Resolves undefined when the server answered 2xx, else why not. Never throws. */
+  async post(url: string, body: string): Promise<PostFailure | undefined> {
     try {
       const response = await this.client.post(url, { body });
-      if (response.statusCode >= 200 && response.statusCode < 300) return undefined;
+      const outcome = httpStatusOutcome(response.statusCode);
+      if (outcome === 'written') return undefined;
       const text = String(response.body ?? '').replace(/\s+/g, ' ').trim();
       const detail = text ? `: ${text.length > 200 ? `${text.slice(0, 200)}…` : text}` : '';
-      return `answered ${response.statusCode}${response.statusMessage ? ` ${response.statusMessage}` : ''}${detail}`;
+      const reason = `answered ${response.statusCode}${response.statusMessage ? ` ${response.statusMessage}` : ''}${detail}`;
+      const retryAfterMs = outcome === 'retry' ? parseRetryAfter(response.headers['retry-after']) : undefined;
+      return retryAfterMs === undefined ? { reason } : { reason, retryAfterMs };
     } catch (err) {
-      return this.describe(err);
+      return { reason: this.describe(err) };
     }
   }
 

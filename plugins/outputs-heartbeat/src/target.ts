@@ -30,6 +30,8 @@ export class Target {
   sending?: Promise<void>;
   /** Beats skipped while `sending` waits for an answer. */
   skipped = 0;
+  /** Milliseconds since the epoch before which the server asked not to be sent to (Retry-After). */
+  notBefore = 0;
 
   constructor(
     readonly url: string,
@@ -58,7 +60,14 @@ export class Target {
     return failures;
   }
 
-  failed(): number {
+  /** Counts the failure; a `retryAfterMs` holds the next heartbeat back until then. */
+  failed(at: number, retryAfterMs = 0): number {
+    this.notBefore = at + retryAfterMs;
     return ++this.failuresInRow;
+  }
+
+  /** Whether a Retry-After still holds this URL's heartbeats back. */
+  heldBack(now: number): boolean {
+    return now < this.notBefore;
   }
 }

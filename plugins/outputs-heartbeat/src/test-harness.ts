@@ -55,7 +55,7 @@ export function outputEntry(counters: Partial<OutputStatsEntry>): OutputStatsEnt
 }
 
 export function inputEntry(counters: Partial<InputStatsEntry>): InputStatsEntry {
-  return { alias: '', metrics_gathered: 0, errors: 0, gather_time_ns: 0, gather_timeouts: 0, startup_errors: 0, ...counters };
+  return { alias: '', metrics_gathered: 0, errors: 0, gather_time_ns: 0, gather_timeouts: 0, gathers_skipped: 0, startup_errors: 0, ...counters };
 }
 
 export interface Running {

@@ -14,7 +14,7 @@ export interface ReceivedBeat {
 }
 
 /** How the receiver answers: a status (and body), or never (the request hangs until released). */
-export type Answer = { status: number; body?: string } | 'hang';
+export type Answer = { status: number; body?: string; headers?: Record<string, string> } | 'hang';
 
 export class Receiver {
   readonly beats: ReceivedBeat[] = [];
@@ -98,7 +98,7 @@ export class Receiver {
       });
       const answer = this.answer;
       if (answer === 'hang') this.hanging.push(res);
-      else res.writeHead(answer.status, { 'content-type': 'text/plain' }).end(answer.body ?? '');
+      else res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers }).end(answer.body ?? '');
       this.waiters = this.waiters.filter((w) => (this.beats.length >= w.count ? (w.resolve(), false) : true));
     });
   }

@@ -31,7 +31,7 @@ async function runForever(first: Agent, env: AgentEnvironment, flags: RunFlags, 
     try {
       const config = await loadFromFlags(flags, registry);
       const next = new Agent(config, env);
-      await agent.stop();
+      await agent.handOverTo(next);
       env.logger.level = logLevelOf({ ...config.agent, debug: flags.debug || config.agent.debug });
       agent = next;
       await agent.start();

@@ -188,7 +188,7 @@ describe('agent pipeline', () => {
     const [out] = agent.env.stats.snapshot().outputs.memory;
     expect(out).toMatchObject({ metrics_filtered: 5, metrics_added: 5, metrics_dropped: 3, metrics_written: 2 });
     expect(written.flat().map((m) => m.name)).toEqual(['odd', 'odd']);
-    expect(readFileSync(join(dir, 'agent.log'), 'utf8')).toMatch(/buffer full: dropped 3 oldest items \(metric_buffer_limit = 2\)/);
+    expect(readFileSync(join(dir, 'agent.log'), 'utf8')).toMatch(/buffer full \(metric_buffer_limit = 2\): dropped 3 oldest items/);
   });
 
   it('keeps a failed batch at the front, logs the failure, and writes it on the next flush', async () => {
@@ -261,10 +261,11 @@ describe('agent pipeline', () => {
   });
 
   it.each([
-    ['waits for room', true, 0],
-    ['does not wait', false, 9000],
-  ])('an input that %s between chunks hands over a backlog ten times the buffer with %i drops', async (_, wait, drops) => {
-    const agent = await agentFor(`[[inputs.backlog]]\n  wait = ${wait}\n[[outputs.slow]]\n  metric_buffer_limit = 1000\n  metric_batch_size = 100\n`);
+    ['waits for room', true, 'block', 0],
+    ['does not wait', false, 'block', 9000],
+    ['waits for room', true, 'drop_oldest', 9000],
+  ])('an input that %s between chunks hands a backlog ten times the buffer to an output with when_full = %s with %i drops', async (_, wait, whenFull, drops) => {
+    const agent = await agentFor(`[[inputs.backlog]]\n  wait = ${wait}\n[[outputs.slow]]\n  metric_buffer_limit = 1000\n  metric_batch_size = 100\n  when_full = "${whenFull}"\n`);
     await agent.start({ schedule: false });
     await agent.stop();
     const [out] = agent.env.stats.snapshot().outputs.slow;

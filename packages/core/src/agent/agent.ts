@@ -1,24 +1,29 @@
 import { hostname as osHostname } from 'node:os';
 import type { LoadedConfig, PluginConfig } from '../config/model.js';
 import { ConfigError } from '../config/errors.js';
+import { bufferSettings, type BufferSettings } from '../config/buffer-settings.js';
 import type { Item } from '../model/item.js';
-import { MemoryBuffer } from '../pipeline/buffer.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { RunningInput } from '../pipeline/running-input.js';
 import { RunningOutput } from '../pipeline/running-output.js';
 import { RunningProcessor } from '../pipeline/running-processor.js';
+import { RejectedItems } from '../pipeline/rejected-items.js';
 import type { AgentInfo, InputDefinition, OutputDefinition, PluginContext, ProcessorDefinition } from '../sdk/plugin.js';
 import { VERSION } from '../version.js';
 import { StatsSet } from '../stats/stats.js';
 import type { AgentEnvironment } from './environment.js';
-import { StateStore } from './state-store.js';
-
-/** How often plugin state is written to the statefile while running. */
-const STATE_PERSIST_INTERVAL_MS = 5_000;
+import type { StateStore } from './state-store.js';
+import { openBuffer, reportOrphanedBuffers, type OwnedBuffer } from './output-buffers.js';
 
 export interface BuildOptions {
   /** Replaces the configured outputs with one function (`vigil test`). */
   capture?: (item: Item) => void;
+}
+
+interface ConfiguredOutput {
+  output: RunningOutput;
+  buffer: BufferSettings;
+  owned?: OwnedBuffer;
 }
 
 /** The running configuration: inputs → processors → outputs, and their lifecycle. */
@@ -29,8 +34,9 @@ export class Agent {
   readonly info: AgentInfo;
   private readonly state: StateStore;
   private readonly statsSet: StatsSet;
-  private readonly stateKeys = new Map<string, number>();
-  private stateTimer?: NodeJS.Timeout;
+  private readonly configured: ConfiguredOutput[] = [];
+  /** Until stopped or handed over, this configuration's plugins may save state. */
+  private active = true;
 
   constructor(
     readonly config: LoadedConfig,
@@ -52,7 +58,7 @@ export class Agent {
     // Registered here, shown from start(): a configuration that fails to build leaves the
     // running one's counters in place.
     this.statsSet = new StatsSet();
-    this.state = new StateStore(agent.statefile, env.logger);
+    this.state = env.states.open(agent.statefile);
 
     for (const pc of config.processors) {
       this.processors.push(new RunningProcessor(pc, create<ProcessorDefinition>(pc, this.context(pc, agent.interval))));
@@ -60,20 +66,26 @@ export class Agent {
     if (!options.capture) {
       for (const pc of config.outputs) {
         const def = pc.definition as OutputDefinition;
-        const limit = pc.common.metric_buffer_limit ?? agent.metric_buffer_limit;
+        const buffer = bufferSettings(agent, pc);
         const schedule = {
           intervalMs: pc.common.flush_interval ?? agent.flush_interval,
           jitterMs: pc.common.flush_jitter ?? agent.flush_jitter,
           batchSize: pc.common.metric_batch_size ?? agent.metric_batch_size,
+          timeoutMs: writeTimeout(pc),
+          whenFull: buffer.whenFull,
         };
         const plugin = create<OutputDefinition>(pc, this.context(pc, schedule.intervalMs));
-        const stats = this.statsSet.registerOutput(pc.name, pc.common.alias ?? '', limit);
-        this.outputs.push(new RunningOutput(pc, plugin, new MemoryBuffer(limit), stats, this.childLog(pc), schedule, def.accepts));
+        const stats = this.statsSet.registerOutput(pc.name, pc.common.alias ?? '', buffer.limit);
+        const rejected = buffer.configuredDirectory ? new RejectedItems(buffer.configuredDirectory, pc.key, this.childLog(pc)) : undefined;
+        const output = new RunningOutput(pc, plugin, stats, this.childLog(pc), schedule, def.accepts, rejected);
+        this.outputs.push(output);
+        this.configured.push({ output, buffer });
       }
     }
     const pipeline = new Pipeline(this.processors, this.outputs);
-    const emit = options.capture ?? pipeline.push;
-    const waitForRoom = options.capture ? () => Promise.resolve() : pipeline.waitForRoom;
+    const toInputs = options.capture
+      ? { emit: options.capture, waitForRoom: () => Promise.resolve(), isBlocked: () => false }
+      : { emit: pipeline.push, waitForRoom: pipeline.waitForRoom, isBlocked: pipeline.isBlocked };
     const hostTag: Record<string, string> = agent.omit_hostname ? {} : { host: this.info.hostname };
     for (const pc of config.inputs) {
       const schedule = {
@@ -83,7 +95,7 @@ export class Agent {
       };
       const plugin = create<InputDefinition>(pc, this.context(pc, schedule.intervalMs));
       const stats = this.statsSet.registerInput(pc.name, pc.common.alias ?? '');
-      this.inputs.push(new RunningInput(pc, plugin, stats, this.childLog(pc), schedule, [config.globalTags, hostTag], emit, waitForRoom));
+      this.inputs.push(new RunningInput(pc, plugin, stats, this.childLog(pc), schedule, [config.globalTags, hostTag], toInputs));
     }
   }
 
@@ -91,17 +103,9 @@ export class Agent {
     return this.env.logger.child({ plugin: pc.id });
   }
 
-  /** "inputs.logs", "inputs.logs#2" …: stable while the config keeps its order. */
-  private stateKey(pc: PluginConfig): string {
-    const base = pc.common.alias ? `${pc.kind}.${pc.name}:${pc.common.alias}` : `${pc.kind}.${pc.name}`;
-    const n = (this.stateKeys.get(base) ?? 0) + 1;
-    this.stateKeys.set(base, n);
-    return n === 1 ? base : `${base}#${n}`;
-  }
-
   private context(pc: PluginConfig, intervalMs: number): PluginContext<unknown> {
     return {
-      state: this.state.slot(this.stateKey(pc)),
+      state: this.state.slot(pc.key, () => this.active),
       options: pc.options,
       id: pc.id,
       log: this.childLog(pc),
@@ -113,11 +117,18 @@ export class Agent {
   }
 
   /**
-   * Connects outputs, starts service inputs and schedules gathers and flushes. Without
-   * `schedule` nothing runs by itself (for `--once` and `vigil test`).
+   * Opens buffers (those not handed over by the previous configuration), connects outputs,
+   * starts service inputs and schedules gathers and flushes. Without `schedule` nothing runs by
+   * itself (for `--once` and `vigil test`).
    */
   async start({ schedule = true }: { schedule?: boolean } = {}): Promise<void> {
     this.env.stats.activate(this.statsSet);
+    for (const c of this.configured) {
+      c.owned ??= await openBuffer(c.buffer, c.output);
+      c.owned.relay.owner = c.output;
+      c.output.useBuffer(c.owned.buffer);
+    }
+    reportOrphanedBuffers(this.configured.map((c) => c.buffer), this.env.logger);
     // Outputs connect in the background: one slow endpoint must not hold up every input.
     // Until connected an output buffers; its writes connect first.
     for (const o of this.outputs) void o.connect();
@@ -130,7 +141,6 @@ export class Agent {
         i.log.error(`could not start: ${(err as Error).message}`);
       }
     }
-    this.stateTimer = setInterval(() => this.state.persist(), STATE_PERSIST_INTERVAL_MS);
     const names = (list: { id: string }[]) => (list.length > 0 ? list.map((p) => p.id).join(', ') : 'none');
     this.env.logger.info(`loaded inputs: ${names(this.inputs)}; processors: ${names(this.processors)}; outputs: ${names(this.outputs)}`);
   }
@@ -148,15 +158,47 @@ export class Agent {
   }
 
   /**
-   * Stops inputs, then gives outputs until `shutdown_timeout` to write what they hold.
+   * Stops inputs, then gives outputs until `shutdown_timeout` to write what they hold, then
+   * writes the statefile, so the positions saved are those of what was delivered.
    * Resolves false if anything was left unwritten.
    */
   async stop(): Promise<boolean> {
     const deadline = Date.now() + this.config.agent.shutdown_timeout;
     await Promise.all(this.inputs.map((i) => i.stop(deadline)));
-    clearInterval(this.stateTimer);
-    this.state.persist();
     const results = await Promise.all(this.outputs.map((o) => o.stop(deadline)));
+    await this.closeProcessors();
+    this.state.persist();
+    this.active = false;
+    return results.every(Boolean);
+  }
+
+  /**
+   * A reload: stops this configuration's inputs, lets what they handed on settle (until
+   * `shutdown_timeout`), then gives every output that `next` has too (same key, plugin and
+   * buffer) its buffer, untouched, and flushes the outputs `next` no longer has. `next` then
+   * starts with the saved positions and the buffers it was given.
+   */
+  async handOverTo(next: Agent): Promise<void> {
+    const deadline = Date.now() + this.config.agent.shutdown_timeout;
+    await Promise.all(this.inputs.map((i) => i.stop(deadline)));
+    if (this.inputs.some((i) => i.undelivered > 0)) {
+      void this.flushNow();
+      await Promise.all(this.inputs.map((i) => i.allSettled(deadline)));
+    }
+    await Promise.all(
+      this.configured.map(async (c) => {
+        const heir = next.configured.find((n) => sameBuffer(n, c));
+        if (!heir || heir.owned) return c.output.stop(deadline);
+        await c.output.handOver(deadline);
+        heir.owned = c.owned;
+      }),
+    );
+    await this.closeProcessors();
+    this.state.persist();
+    this.active = false;
+  }
+
+  private async closeProcessors(): Promise<void> {
     for (const p of this.processors) {
       try {
         await p.plugin.close?.();
@@ -164,8 +206,23 @@ export class Agent {
         this.env.logger.error(`${p.id}: closing: ${(err as Error).message}`);
       }
     }
-    return results.every(Boolean);
   }
+}
+
+/** Default write timeout for outputs whose plugin has no `timeout` of its own. */
+const DEFAULT_WRITE_TIMEOUT_MS = 30_000;
+
+/** An output's `timeout`: the plugin's own option when it has one, else the common one. */
+function writeTimeout(pc: PluginConfig): number {
+  const own = pc.options.timeout;
+  return typeof own === 'number' && own > 0 ? own : (pc.common.timeout ?? DEFAULT_WRITE_TIMEOUT_MS);
+}
+
+/** Whether `next` is the same output with the same kind of buffer, so it may take the buffer over. */
+function sameBuffer(next: ConfiguredOutput, previous: ConfiguredOutput): boolean {
+  const a = next.output.config;
+  const b = previous.output.config;
+  return a.key === b.key && a.name === b.name && next.buffer.strategy === previous.buffer.strategy && (next.buffer.strategy === 'memory' || next.buffer.directory === previous.buffer.directory);
 }
 
 function create<D extends InputDefinition | ProcessorDefinition | OutputDefinition>(pc: PluginConfig, ctx: PluginContext<unknown>): ReturnType<D['create']> {

@@ -4,10 +4,12 @@ import { LogRing } from '../log/ring.js';
 import { Redactor } from '../log/redactor.js';
 import { Stats } from '../stats/stats.js';
 import type { AgentConfig } from '../config/model.js';
+import { StateStores } from './state-store.js';
 
-/** What outlives a config reload: the logger, its ring, the counters and the secrets. */
+/** What outlives a config reload: the logger, its ring, the counters, the secrets and plugin state. */
 export interface AgentEnvironment {
   logger: Logger;
+  states: StateStores;
   ring: LogRing;
   stats: Stats;
   redactor: Redactor;
@@ -33,5 +35,5 @@ export function createEnvironment(agent: AgentConfig, overrides: { debug?: boole
     },
     { ring, counts: stats.logCounts, redactor },
   );
-  return { logger, ring, stats, redactor, startTime: Date.now() };
+  return { logger, ring, stats, redactor, states: new StateStores(logger), startTime: Date.now() };
 }

@@ -3,24 +3,27 @@ import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { PluginState } from '../sdk/plugin.js';
 
+/** The file is written at most this often: saves in between share the next write. */
+const PERSIST_INTERVAL_MS = 1_000;
+
 /**
  * `[agent] statefile`: plugins' state (e.g. log file offsets) kept across restarts, as in
  * Telegraf. One JSON object keyed by plugin instance; written atomically (temp file + rename)
- * on stop and periodically. Without a statefile, state lives only as long as the process.
+ * about a second after a change, and at stop. Without a statefile, state lives only as long as
+ * the process. A store outlives reloads (it belongs to the environment), so a reloaded
+ * configuration's plugins see what the previous one saved last.
  */
 export class StateStore {
   private loaded?: Record<string, unknown>;
   private dirty = false;
+  private timer?: NodeJS.Timeout;
+  private lastPersist = 0;
 
   constructor(
     private readonly path: string,
     private readonly log: Logger,
   ) {}
 
-  /**
-   * Read at the first `load()`, not before: on a reload the old agent writes its state when it
-   * stops, and the new one must see that, not what the file held a few seconds earlier.
-   */
   private get states(): Record<string, unknown> {
     if (this.loaded) return this.loaded;
     this.loaded = {};
@@ -34,19 +37,30 @@ export class StateStore {
     return this.loaded!;
   }
 
-  /** The state slot of one plugin instance. */
-  slot(key: string): PluginState {
+  /**
+   * The state slot of one plugin instance. `isActive` turns saves into no-ops once the owner is
+   * gone, so a stopped configuration cannot overwrite what its successor saves.
+   */
+  slot(key: string, isActive: () => boolean = () => true): PluginState {
     return {
       load: () => this.states[key],
       save: (value) => {
+        if (!isActive()) return;
         this.states[key] = value;
         this.dirty = true;
+        // Soon after progress (the next turn when the file was written a while ago), at most once a second.
+        if (this.path && !this.timer) {
+          this.timer = setTimeout(() => this.persist(), Math.max(0, this.lastPersist + PERSIST_INTERVAL_MS - Date.now()));
+          this.timer.unref();
+        }
       },
     };
   }
 
   /** Writes the file if anything changed since the last write. */
   persist(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
     if (!this.path || !this.dirty) return;
     try {
       mkdirSync(dirname(this.path), { recursive: true });
@@ -54,8 +68,22 @@ export class StateStore {
       writeFileSync(tmp, JSON.stringify(this.states));
       renameSync(tmp, this.path);
       this.dirty = false;
+      this.lastPersist = Date.now();
     } catch (err) {
       this.log.error(`cannot write statefile ${this.path}: ${(err as Error).message}`);
     }
+  }
+}
+
+/** One store per statefile path, for the life of the process. */
+export class StateStores {
+  private readonly stores = new Map<string, StateStore>();
+
+  constructor(private readonly log: Logger) {}
+
+  open(path: string): StateStore {
+    let store = this.stores.get(path);
+    if (!store) this.stores.set(path, (store = new StateStore(path, this.log)));
+    return store;
   }
 }

@@ -3,13 +3,14 @@ import type { Registry } from '../registry.js';
 import type { OptionsSchema, PluginDefinition, PluginKind } from '../sdk/plugin.js';
 import { substituteEnv } from './env.js';
 import { ConfigError, ConfigErrors, didYouMean } from './errors.js';
-import type { AgentConfig, CommonOptions, LoadedConfig, PluginConfig } from './model.js';
+import type { AgentConfig, CommonOptions, LoadedConfig, PluginConfig, Where } from './model.js';
 import { AGENT_SCHEMA, COMMON_PROPERTIES } from './schemas.js';
 import type { ConfigSource } from './sources.js';
 import { findKeyLines, lineOf, type KeyLines } from './toml-lines.js';
 import { compileGlobs } from '../pipeline/glob.js';
 import { SELECTOR_OPTION_NAMES } from '../pipeline/selectors.js';
 import { compileSchema, secretValues, type CompiledSchema } from './validator.js';
+import { checkBufferDirectories } from './buffer-settings.js';
 
 const PLUGIN_KINDS: PluginKind[] = ['inputs', 'processors', 'outputs'];
 const TOP_LEVEL = ['agent', 'global_tags', ...PLUGIN_KINDS];
@@ -52,7 +53,7 @@ function parseSource(source: ConfigSource): ParsedSource {
  * Reads the agent table of every source (later sources override earlier keys), so the
  * third-party packages it names can be loaded before plugins are checked.
  */
-function mergeAgent(parsed: ParsedSource[], errors: ConfigError[]): AgentConfig {
+function mergeAgent(parsed: ParsedSource[], errors: ConfigError[]): { agent: AgentConfig; agentWhere: (option: string) => Where } {
   const merged: Record<string, unknown> = {};
   let where = { file: parsed[0]?.source.label ?? '(none)', lines: parsed[0]?.lines ?? new Map() };
   for (const p of parsed) {
@@ -80,7 +81,7 @@ function mergeAgent(parsed: ParsedSource[], errors: ConfigError[]): AgentConfig 
       errors.push(new ConfigError({ file: where.file, line: lineOf(where.lines, 'agent.log_with_timezone') }, 'agent', `option "log_with_timezone" must be "", "local" or a timezone name such as "Europe/Berlin", got "${agent.log_with_timezone}"`));
     }
   }
-  return agent;
+  return { agent, agentWhere: (option) => ({ file: where.file, line: lineOf(where.lines, `agent.${option}`) }) };
 }
 
 function splitOptions(def: PluginDefinition, table: Record<string, unknown>): { options: Record<string, unknown>; common: CommonOptions } {
@@ -141,11 +142,13 @@ function loadPlugins(kind: PluginKind, p: ParsedSource, registry: Registry, erro
         kind,
         name,
         id: common.alias || fullName,
+        key: '',
         definition: def,
         packageName,
         options,
         common,
         where: { file, line: lineAt('') },
+        optionLines: Object.fromEntries(Object.keys(table).map((option) => [option, lineAt(option)])),
       });
     });
   }
@@ -174,6 +177,17 @@ function checkCommonOptions(common: CommonOptions): { option: string; message: s
   return problems;
 }
 
+/** Gives each instance its stable key: "kind.name", "kind.name:alias", with "#n" for repeats. */
+function assignKeys(list: PluginConfig[]): void {
+  const seen = new Map<string, number>();
+  for (const pc of list) {
+    const base = pc.common.alias ? `${pc.kind}.${pc.name}:${pc.common.alias}` : `${pc.kind}.${pc.name}`;
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    pc.key = n === 1 ? base : `${base}#${n}`;
+  }
+}
+
 /**
  * Turns config sources into a checked configuration. Every problem found is collected and
  * thrown together as ConfigErrors, each one line naming file, line and plugin.
@@ -199,7 +213,7 @@ export async function loadConfig(sources: ConfigSource[], registry: Registry): P
     }
   }
   const agentErrors = errors.length;
-  const agent = mergeAgent(parsed, errors);
+  const { agent, agentWhere } = mergeAgent(parsed, errors);
   const packages = errors.length === agentErrors ? agent.plugins : [];
   const declaredIn = [...parsed].reverse().find((p) => isTable(p.doc.agent) && 'plugins' in p.doc.agent) ?? parsed[0];
   const dirs = declaredIn ? [...new Set([declaredIn.source.dir, process.cwd()])] : [];
@@ -225,6 +239,10 @@ export async function loadConfig(sources: ConfigSource[], registry: Registry): P
   const secrets = parsed.flatMap((p) => p.source.secrets);
   const plugins = { inputs: [] as PluginConfig[], processors: [] as PluginConfig[], outputs: [] as PluginConfig[] };
   for (const p of parsed) for (const kind of PLUGIN_KINDS) plugins[kind].push(...loadPlugins(kind, p, registry, errors, secrets));
+  if (errors.length > 0) throw new ConfigErrors(errors);
+
+  for (const kind of PLUGIN_KINDS) assignKeys(plugins[kind]);
+  for (const e of checkBufferDirectories(agent, agentWhere, plugins.outputs)) errors.push(e);
   if (errors.length > 0) throw new ConfigErrors(errors);
 
   // Processors run in `order`, then config order (Array.prototype.sort is stable).

@@ -1,5 +1,6 @@
 import type { PluginDefinition, PluginKind } from '../sdk/plugin.js';
 import type { SelectorOptions } from '../pipeline/selectors.js';
+import type { BufferStrategy, WhenFull } from '../buffers/buffer.js';
 
 /** `[agent]` after validation; durations in milliseconds. */
 export interface AgentConfig {
@@ -20,6 +21,12 @@ export interface AgentConfig {
   statefile: string;
   plugins: string[];
   shutdown_timeout: number;
+  buffer_strategy: BufferStrategy;
+  buffer_directory: string;
+  /** Bytes. */
+  buffer_max_size: number;
+  buffer_sync_interval: number;
+  when_full: WhenFull;
 }
 
 /** The options every plugin accepts besides its own (only those that apply to its kind are set). */
@@ -36,6 +43,12 @@ export interface CommonOptions extends SelectorOptions {
   flush_jitter?: number;
   metric_batch_size?: number;
   metric_buffer_limit?: number;
+  timeout?: number;
+  buffer_strategy?: BufferStrategy;
+  buffer_directory?: string;
+  buffer_max_size?: number;
+  buffer_sync_interval?: number;
+  when_full?: WhenFull;
 }
 
 export interface Where {
@@ -48,11 +61,18 @@ export interface PluginConfig {
   name: string;
   /** The alias when set, else "kind.name": how logs and errors name this instance. */
   id: string;
+  /**
+   * "outputs.http", "outputs.http#2", "outputs.http:api" (alias): stable while the config keeps
+   * its order; keys the instance's saved state and its disk buffer across restarts and reloads.
+   */
+  key: string;
   definition: PluginDefinition;
   packageName: string;
   options: Record<string, unknown>;
   common: CommonOptions;
   where: Where;
+  /** The line of each option set in the table, for messages about it. */
+  optionLines: Record<string, number | undefined>;
 }
 
 export interface LoadedConfig {

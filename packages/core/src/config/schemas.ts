@@ -7,6 +7,18 @@ const tagGlobTable = (description: string) => ({
   description,
 });
 
+/** Buffer options: defaults in [agent], overridden per output. */
+function bufferProperties(withDefaults: boolean): Record<string, Record<string, unknown>> {
+  const d = (value: unknown) => (withDefaults ? { default: value } : {});
+  return {
+    buffer_strategy: { enum: ['memory', 'disk'], ...d('memory'), description: '"memory", or "disk": kept in segment files under buffer_directory across restarts and crashes.' },
+    buffer_directory: { type: 'string', ...d(''), description: 'Where disk buffers (one folder per output) and rejected batches are kept; "" picks /var/lib/vigil/buffer (root) or ~/.local/state/vigil/buffer.' },
+    buffer_max_size: { size: true, ...d('512MiB'), description: 'Most bytes a disk buffer may hold, e.g. "512MiB".' },
+    buffer_sync_interval: { duration: true, ...d('1s'), description: 'How often a disk buffer fsyncs what it stored ("0s": every write).' },
+    when_full: { enum: ['drop_oldest', 'drop_newest', 'block'], ...d('drop_oldest'), description: 'A full buffer drops its oldest item, the new one, or ("block") makes the inputs that feed it wait.' },
+  };
+}
+
 /** `[agent]`, with Telegraf's names and defaults. Durations become milliseconds. */
 export const AGENT_SCHEMA: OptionsSchema = {
   type: 'object',
@@ -29,6 +41,7 @@ export const AGENT_SCHEMA: OptionsSchema = {
     statefile: { type: 'string', default: '', description: 'File where plugins keep state across restarts (e.g. log offsets).' },
     plugins: { type: 'array', items: { type: 'string' }, default: [], description: 'npm packages that provide third-party plugins.' },
     shutdown_timeout: { duration: true, default: '10s', description: 'How long a stop waits for outputs to flush.' },
+    ...bufferProperties(true),
   },
 };
 
@@ -72,6 +85,8 @@ export const COMMON_PROPERTIES: Record<'inputs' | 'processors' | 'outputs', Reco
     flush_jitter: { duration: true, description: 'Jitter added to each flush; [agent] flush_jitter by default.' },
     metric_batch_size: { type: 'integer', minimum: 1, description: 'Items per write; [agent] metric_batch_size by default.' },
     metric_buffer_limit: { type: 'integer', minimum: 1, description: 'Buffer size; [agent] metric_buffer_limit by default.' },
+    timeout: { duration: true, description: 'How long one write may take before it is abandoned and retried (30s by default; a plugin may set its own).' },
+    ...bufferProperties(false),
     ...NAMING_PROPERTIES,
     ...SELECTOR_PROPERTIES,
   },

@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { parseDuration } from './duration.js';
+import { parseSize } from './size.js';
 import type { OptionsSchema } from '../sdk/plugin.js';
 
 export interface OptionError {
@@ -31,6 +32,22 @@ ajv.addKeyword({
       return false;
     }
     if (ctx) ctx.parentData[ctx.parentDataProperty] = ms;
+    return true;
+  },
+});
+// `size: true` accepts "512MiB"-style strings (or bytes as a number) and replaces the value with bytes.
+ajv.addKeyword({
+  keyword: 'size',
+  modifying: true,
+  errors: true,
+  validate: function sizeKeyword(this: unknown, enabled: boolean, data: unknown, _schema?: unknown, ctx?: { parentData: any; parentDataProperty: string | number }) {
+    if (!enabled) return true;
+    const bytes = parseSize(data);
+    if (bytes === undefined) {
+      (sizeKeyword as any).errors = [{ keyword: 'size', message: 'must be a size such as "512MiB", "10MB" or a number of bytes', params: {} }];
+      return false;
+    }
+    if (ctx) ctx.parentData[ctx.parentDataProperty] = bytes;
     return true;
   },
 });
@@ -71,7 +88,7 @@ function explain(error: ErrorObject, data: unknown, secretOptions: Set<string>):
     case 'enum':
       return { option, message: `option "${option}" must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, got ${describeType(value)}` };
     default:
-      return { option, message: `option "${option}" ${error.message ?? 'is invalid'}${error.keyword === 'duration' ? `, got ${describeType(value)}` : ''}` };
+      return { option, message: `option "${option}" ${error.message ?? 'is invalid'}${error.keyword === 'duration' || error.keyword === 'size' ? `, got ${describeType(value)}` : ''}` };
   }
 }
 

@@ -1,10 +1,12 @@
 import type { Item } from '../model/item.js';
+import type { ItemSource } from './delivery.js';
 import type { RunningProcessor } from './running-processor.js';
 import type { RunningOutput } from './running-output.js';
 
 /**
  * Items from every input pass through the processors in order, then fan out to every
  * output. Outputs copy an item before changing it, so one object can be shared safely.
+ * Whatever a processor makes of an item keeps the item's source, so delivery tracking follows it.
  */
 export class Pipeline {
   constructor(
@@ -12,26 +14,29 @@ export class Pipeline {
     private readonly outputs: RunningOutput[],
   ) {}
 
-  readonly push = (item: Item): void => {
-    this.fromStage(item, 0);
+  readonly push = (item: Item, source: ItemSource): void => {
+    this.fromStage(item, 0, source);
   };
 
-  /** Resolves once every output's buffer is at most half full (see Accumulator.waitForRoom). */
-  readonly waitForRoom = async (): Promise<void> => {
-    for (const output of this.outputs) await output.waitForRoom();
+  /** Resolves once no output this input feeds is full and blocking (see Accumulator.waitForRoom). */
+  readonly waitForRoom = async (inputId: string): Promise<void> => {
+    for (const output of this.outputs) await output.waitForRoom(inputId);
   };
 
-  private fromStage(item: Item, stage: number): void {
+  /** Whether some output this input feeds is full and blocking now. */
+  readonly isBlocked = (inputId: string): boolean => this.outputs.some((o) => o.blocks(inputId));
+
+  private fromStage(item: Item, stage: number, source: ItemSource): void {
     for (let i = stage; i < this.processors.length; i++) {
       const result = this.processors[i].apply(item);
       if (!result) return;
       if (Array.isArray(result)) {
-        for (const r of result) this.fromStage(r, i + 1);
+        for (const r of result) this.fromStage(r, i + 1, source);
         return;
       }
       item = result;
     }
     const outputs = this.outputs;
-    for (let i = 0; i < outputs.length; i++) outputs[i].add(item);
+    for (let i = 0; i < outputs.length; i++) outputs[i].add(item, source);
   }
 }

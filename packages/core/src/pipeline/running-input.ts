@@ -1,12 +1,21 @@
 import type { Logger } from 'pino';
 import { newLogRecord, newMetric, type Fields, type Item, type LogRecordInit, type Metric, type MetricType, type Tags } from '../model/item.js';
-import type { Accumulator, InputPlugin } from '../sdk/plugin.js';
+import type { Accumulator, DeliveryGroup, InputPlugin } from '../sdk/plugin.js';
 import type { InputStats } from '../stats/stats.js';
 import { formatDuration } from '../config/duration.js';
 import { Selector } from './selectors.js';
 import { settlesBy } from './deadline.js';
 import { nameShaper, tagAdder } from './item-shaper.js';
 import type { PluginConfig } from '../config/model.js';
+import { Delivery, type ItemSource } from './delivery.js';
+
+/** How the pipeline looks from an input: where items go and which outputs push back. */
+export interface InputPipeline {
+  emit(item: Item, source: ItemSource): void;
+  /** Resolves when no output this input feeds is full with when_full = "block". */
+  waitForRoom(inputId: string): Promise<void>;
+  isBlocked(inputId: string): boolean;
+}
 
 export interface InputSchedule {
   intervalMs: number;
@@ -29,6 +38,11 @@ export class RunningInput {
   private readonly stopController = new AbortController();
   /** The error logged last, while the same one keeps coming: repeats are counted, not logged. */
   private errorRun?: { message: string; repeats: number; since: number };
+  private readonly untracked: ItemSource;
+  /** Delivery groups handed on and not yet settled. */
+  private pending = 0;
+  private settledWaiters: (() => void)[] = [];
+  private skippedSinceLog = 0;
 
   constructor(
     readonly config: PluginConfig,
@@ -37,12 +51,42 @@ export class RunningInput {
     readonly log: Logger,
     private readonly schedule: InputSchedule,
     extraTags: Record<string, string>[],
-    private readonly emit: (item: Item) => void,
-    private readonly waitForRoom: () => Promise<void>,
+    private readonly pipeline: InputPipeline,
   ) {
     this.selector = new Selector(config.common);
     this.rename = nameShaper(config.common);
     this.addTags = tagAdder([config.common.tags ?? {}, ...extraTags]);
+    this.untracked = { inputId: config.id };
+  }
+
+  /** Delivery groups handed on and not yet settled. */
+  get undelivered(): number {
+    return this.pending;
+  }
+
+  /** Resolves when every delivery group handed on so far has settled, or at `deadline`. */
+  async allSettled(deadline: number): Promise<boolean> {
+    if (this.pending === 0) return true;
+    return settlesBy(new Promise<void>((resolve) => this.settledWaiters.push(resolve)), deadline);
+  }
+
+  private trackDelivery(onSettled: (delivered: boolean) => void): DeliveryGroup {
+    this.pending++;
+    const delivery = new Delivery((delivered) => {
+      this.pending--;
+      try {
+        onSettled(delivered);
+      } catch (err) {
+        this.log.error(`handling a delivery: ${(err as Error).message}`);
+      }
+      if (this.pending === 0) for (const wake of this.settledWaiters.splice(0)) wake();
+    });
+    const source: ItemSource = { inputId: this.config.id, delivery };
+    return {
+      addMetric: (metric) => this.accept(metric, source),
+      addLog: (record) => this.accept(newLogRecord(record, this.config.name), source),
+      close: () => delivery.close(),
+    };
   }
 
   get id(): string {
@@ -50,13 +94,13 @@ export class RunningInput {
   }
 
   /** Telegraf's order: select on what the plugin made, then rename and tag, then trim. */
-  private accept(item: Item): void {
+  private accept(item: Item, source = this.untracked): void {
     if (!this.selector.isEmpty && !this.selector.selects(item)) return;
     if (this.rename) this.rename(item);
     if (this.addTags) this.addTags(item);
     if (this.selector.modifies && !this.selector.modify(item)) return;
     this.stats.metrics_gathered++;
-    this.emit(item);
+    this.pipeline.emit(item, source);
   }
 
   makeAccumulator(signal: AbortSignal): Accumulator {
@@ -70,7 +114,8 @@ export class RunningInput {
       addLog: (record: LogRecordInit) => this.accept(newLogRecord(record, this.config.name)),
       addError: (error: unknown) => this.reportError(error instanceof Error ? error.message : String(error)),
       signal,
-      waitForRoom: () => untilAborted(this.waitForRoom(), signal),
+      waitForRoom: () => untilAborted(this.pipeline.waitForRoom(this.config.id), signal),
+      trackDelivery: (onSettled) => this.trackDelivery(onSettled),
     };
   }
 
@@ -102,6 +147,10 @@ export class RunningInput {
    */
   gatherOnce(): Promise<boolean> {
     if (!this.plugin.gather) return Promise.resolve(true);
+    if (this.skippedSinceLog > 0) {
+      this.log.info(`outputs have room again; ${this.skippedSinceLog} gathers were skipped`);
+      this.skippedSinceLog = 0;
+    }
     const controller = new AbortController();
     const onStop = () => controller.abort();
     this.stopController.signal.addEventListener('abort', onStop, { once: true });
@@ -154,9 +203,16 @@ export class RunningInput {
     const next = roundInterval ? Math.ceil((now + 1) / intervalMs) * intervalMs : now + intervalMs;
     const jitter = jitterMs > 0 ? Math.random() * jitterMs : 0;
     this.timer = setTimeout(() => {
-      if (!this.inFlight) void this.gatherOnce();
+      if (this.pipeline.isBlocked(this.config.id)) this.skipGather();
+      else if (!this.inFlight) void this.gatherOnce();
       this.scheduleNext();
     }, next - now + jitter);
+  }
+
+  /** An output this input feeds is full and blocking: the gather waits for the next interval. */
+  private skipGather(): void {
+    this.stats.gathers_skipped++;
+    if (this.skippedSinceLog++ === 0) this.log.warn('an output it feeds is full (when_full = "block"): skipping gathers until it has room');
   }
 
   /**

@@ -1,53 +1,65 @@
 import type { Logger } from 'pino';
 import { cloneItem, type Item, type ItemKind } from '../model/item.js';
-import type { OutputPlugin } from '../sdk/plugin.js';
+import type { OutputPlugin, WriteContext } from '../sdk/plugin.js';
+import { retryLater, type WriteResult } from '../sdk/write-result.js';
 import type { OutputStats } from '../stats/stats.js';
 import type { PluginConfig } from '../config/model.js';
-import type { ItemBuffer } from './buffer.js';
+import type { BufferedBatch, ItemBuffer, WhenFull } from '../buffers/buffer.js';
+import { formatDuration } from '../config/duration.js';
 import { Selector } from './selectors.js';
 import { nameShaper } from './item-shaper.js';
 import { settlesBy } from './deadline.js';
+import type { ItemSource } from './delivery.js';
+import { RetrySchedule } from './retry-schedule.js';
+import type { RejectedItems } from './rejected-items.js';
 
-export interface FlushSchedule {
+export interface OutputSchedule {
   intervalMs: number;
   jitterMs: number;
   batchSize: number;
+  /** A write running longer is abandoned (its signal aborted) and retried. */
+  timeoutMs: number;
+  whenFull: WhenFull;
 }
 
-/** First retry after a failed write waits this long, doubling up to the cap. */
-const RETRY_BASE_MS = 1000;
-const RETRY_CAP_MS = 60_000;
 /** After the flush deadline, how long close() may still take. */
 const CLOSE_GRACE_MS = 2_000;
 
 /**
  * One configured output: its selectors, its own buffer, batched writes on the flush interval
- * (or as soon as a batch is full) and retries with capped exponential backoff. A failed batch
- * stays at the front of the buffer. Every drop is counted and logged.
+ * (or as soon as a batch is full), and what a write comes to: written, retried with backoff
+ * (full jitter, Retry-After honoured), or rejected for good. A failed batch stays in flight,
+ * unchanged, and is offered again. Every drop and rejection is counted and logged.
  */
 export class RunningOutput {
   private readonly selector: Selector;
   private readonly rename?: (item: Item) => void;
   private readonly accepts: Record<ItemKind, boolean>;
+  private buffer?: ItemBuffer;
   private timer?: NodeJS.Timeout;
+  private retryTimer?: NodeJS.Timeout;
   private writing?: Promise<boolean>;
-  private failures = 0;
-  private retryAt = 0;
-  private droppedSinceLog = 0;
+  private readonly retries = new RetrySchedule();
+  private readonly droppedSinceLog = new Map<string, number>();
   private connected = false;
   private connecting?: Promise<boolean>;
   private stopped = false;
+  /** Handed over to the next configuration: this instance writes nothing more. */
+  private handedOver = false;
   private batchFullPending = false;
   private roomWaiters: (() => void)[] = [];
+  /** Inputs whose items this output has taken: the ones a full blocking buffer holds back. */
+  private readonly feeders = new Set<string>();
+  private attempt = { batchId: '', count: 0 };
 
   constructor(
     readonly config: PluginConfig,
     readonly plugin: OutputPlugin,
-    readonly buffer: ItemBuffer,
     readonly stats: OutputStats,
     readonly log: Logger,
-    private readonly schedule: FlushSchedule,
+    private readonly schedule: OutputSchedule,
     accepts: ItemKind[],
+    private readonly rejected?: RejectedItems,
   ) {
     this.selector = new Selector(config.common);
     this.rename = nameShaper(config.common);
@@ -58,12 +70,28 @@ export class RunningOutput {
     return this.config.id;
   }
 
+  /** Gives the output its buffer (a new one, or the one the previous configuration's output had). */
+  useBuffer(buffer: ItemBuffer): void {
+    this.buffer = buffer;
+    this.updateBufferStats();
+  }
+
+  get hasBuffer(): boolean {
+    return this.buffer !== undefined;
+  }
+
+  /** Counts what the buffer dropped; logged at the next flush, one line per reason. */
+  readonly onDropped = (count: number, reason: string): void => {
+    this.stats.metrics_dropped += count;
+    this.droppedSinceLog.set(reason, (this.droppedSinceLog.get(reason) ?? 0) + count);
+  };
+
   /** Called for every item leaving the processors. The item may be shared with other outputs. */
-  add(item: Item): void {
+  add(item: Item, source: ItemSource): void {
     if (!this.accepts[item.kind]) return;
-    if (this.stopped) {
-      this.stats.metrics_dropped++;
-      this.droppedSinceLog++;
+    const buffer = this.buffer;
+    if (this.stopped || !buffer) {
+      this.onDropped(1, 'the output is stopping');
       return;
     }
     if (!this.selector.isEmpty) {
@@ -84,13 +112,11 @@ export class RunningOutput {
       this.rename(item);
     }
     this.stats.metrics_added++;
-    const dropped = this.buffer.add(item);
-    if (dropped) {
-      this.stats.metrics_dropped += dropped;
-      this.droppedSinceLog += dropped;
-    }
-    this.stats.buffer_size = this.buffer.length;
-    if (this.buffer.length >= this.schedule.batchSize && !this.batchFullPending) {
+    if (!this.feeders.has(source.inputId)) this.feeders.add(source.inputId);
+    source.delivery?.hold();
+    buffer.add(item, source.delivery);
+    this.stats.buffer_size = buffer.length;
+    if (buffer.length >= this.schedule.batchSize && !this.batchFullPending) {
       this.batchFullPending = true;
       setImmediate(() => {
         this.batchFullPending = false;
@@ -99,22 +125,33 @@ export class RunningOutput {
     }
   }
 
-  private hasRoom(): boolean {
-    return this.stopped || this.buffer.length <= this.buffer.limit / 2;
+  /** Whether items from `inputId` would meet a full buffer that blocks. */
+  blocks(inputId: string): boolean {
+    return this.holdsBack(inputId) && this.buffer!.full;
   }
 
-  /** Resolves when the buffer is at most half full, starting a write to get there. */
-  waitForRoom(): Promise<void> {
-    if (this.hasRoom()) return Promise.resolve();
+  /** Whether this output pushes back on `inputId` at all: it blocks when full and takes that input's items. */
+  private holdsBack(inputId: string): boolean {
+    return !this.stopped && this.schedule.whenFull === 'block' && this.buffer !== undefined && this.feeders.has(inputId);
+  }
+
+  private hasRoom(): boolean {
+    return this.stopped || !this.buffer || this.buffer.length <= this.buffer.limit / 2;
+  }
+
+  /**
+   * For an input this output holds back: resolves once the buffer is at most half full (so a
+   * chunk of a backlog fits), starting a write to get there. Any other input goes on at once.
+   */
+  waitForRoom(inputId: string): Promise<void> {
+    if (!this.holdsBack(inputId) || this.hasRoom()) return Promise.resolve();
     void this.flush(true);
     return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
   private wakeRoomWaiters(): void {
     if (this.roomWaiters.length === 0 || !this.hasRoom()) return;
-    const waiters = this.roomWaiters;
-    this.roomWaiters = [];
-    for (const wake of waiters) wake();
+    for (const wake of this.roomWaiters.splice(0)) wake();
   }
 
   /**
@@ -130,7 +167,7 @@ export class RunningOutput {
       } catch (err) {
         this.stats.startup_errors++;
         const wait = this.backOff();
-        this.log.error(`could not connect: ${(err as Error).message}; retry in ${wait / 1000}s`);
+        this.log.error(`could not connect: ${(err as Error).message}; retry in ${formatDuration(wait)}`);
         return false;
       } finally {
         this.connecting = undefined;
@@ -139,12 +176,15 @@ export class RunningOutput {
     return this.connecting;
   }
 
-  /** Counts a failure and sets when the next attempt may be made; returns the wait in ms. */
-  private backOff(): number {
-    this.failures++;
-    if (this.failures > 1) this.stats.retries++;
-    const wait = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (this.failures - 1));
-    this.retryAt = Date.now() + wait;
+  /** Counts a failure and schedules the next attempt; returns the wait in ms. */
+  private backOff(retryAfterMs?: number): number {
+    if (this.retries.failures > 0) this.stats.retries++;
+    const wait = this.retries.fail(retryAfterMs);
+    clearTimeout(this.retryTimer);
+    if (!this.stopped) {
+      this.retryTimer = setTimeout(() => void this.flush(false), wait);
+      this.retryTimer.unref();
+    }
     return wait;
   }
 
@@ -161,14 +201,18 @@ export class RunningOutput {
   }
 
   private logDrops(): void {
-    if (this.droppedSinceLog === 0) return;
-    this.log.warn(`buffer full: dropped ${this.droppedSinceLog} oldest items (metric_buffer_limit = ${this.buffer.limit})`);
-    this.droppedSinceLog = 0;
+    if (this.droppedSinceLog.size === 0 || !this.buffer) return;
+    const limit = `metric_buffer_limit = ${this.buffer.limit}`;
+    for (const [reason, count] of this.droppedSinceLog) {
+      if (reason === 'oldest' || reason === 'newest') this.log.warn(`buffer full (${limit}): dropped ${count} ${reason === 'oldest' ? 'oldest' : 'newly arrived'} items`);
+      else this.log.error(`dropped ${count} items: ${reason}`);
+    }
+    this.droppedSinceLog.clear();
   }
 
   /**
    * Writes what the buffer holds: every batch, or with `fullBatchesOnly` just complete ones.
-   * Waits out a backoff unless `ignoreBackoff`. Resolves false when a write failed.
+   * Waits out a backoff unless `ignoreBackoff`. Resolves false when a write did not succeed.
    */
   flush(fullBatchesOnly: boolean, ignoreBackoff = false): Promise<boolean> {
     if (this.writing) return this.writing;
@@ -180,68 +224,135 @@ export class RunningOutput {
 
   private async writeBatches(fullBatchesOnly: boolean, ignoreBackoff: boolean): Promise<boolean> {
     this.logDrops();
-    if (!ignoreBackoff && Date.now() < this.retryAt) return false;
+    const buffer = this.buffer;
+    if (!buffer || this.handedOver) return false;
+    if (!ignoreBackoff && !this.retries.due()) return false;
     if (!this.connected && !(await this.connect())) return false;
     const size = this.schedule.batchSize;
-    while (this.buffer.length > 0 && (!fullBatchesOnly || this.buffer.length >= size)) {
-      const batch = await this.buffer.batch(size);
+    while (buffer.length > 0 && (!fullBatchesOnly || buffer.length >= size) && !this.handedOver) {
+      const batch = await buffer.nextBatch(size);
+      if (!batch) break;
       const started = process.hrtime.bigint();
-      try {
-        await this.plugin.write(batch);
-        await this.buffer.accept(batch);
-        this.stats.metrics_written += batch.length;
-        this.failures = 0;
-        this.retryAt = 0;
-        this.wakeRoomWaiters();
-      } catch (err) {
-        await this.buffer.reject(batch);
+      const result = await this.attemptWrite(batch);
+      this.stats.write_time_ns += Number(process.hrtime.bigint() - started);
+      if (this.handedOver) return false;
+      if (result.outcome === 'retry') {
         this.stats.errors++;
-        const wait = this.backOff();
-        this.log.error(`write of ${batch.length} items failed: ${(err as Error).message}; ${this.buffer.length} items kept, retry in ${wait / 1000}s`);
+        const wait = this.backOff(result.retryAfterMs);
+        this.log.error(`write of ${batch.items.length} items failed: ${result.reason}; ${buffer.length} items kept, retry in ${formatDuration(wait)}`);
+        this.updateBufferStats();
         return false;
-      } finally {
-        this.stats.write_time_ns += Number(process.hrtime.bigint() - started);
-        this.stats.buffer_size = this.buffer.length;
       }
+      await buffer.remove(batch);
+      this.retries.succeed();
+      if (result.outcome === 'written') this.stats.metrics_written += batch.items.length;
+      else this.reject(batch, result.reason);
+      this.updateBufferStats();
+      this.wakeRoomWaiters();
     }
     return true;
   }
 
-  /**
-   * Stops the schedule and writes what's left, giving up at `deadline` (ms since epoch).
-   * What could not be written is counted as dropped and logged. Then closes the plugin.
-   */
-  async stop(deadline: number): Promise<boolean> {
+  /** One try at a batch, bounded by the write timeout; a throw or a timeout asks for a retry. */
+  private async attemptWrite(batch: BufferedBatch): Promise<WriteResult> {
+    if (this.attempt.batchId !== batch.id) this.attempt = { batchId: batch.id, count: 0 };
+    const controller = new AbortController();
+    const context: WriteContext = { batchId: batch.id, itemIds: batch.itemIds, attempt: ++this.attempt.count, signal: controller.signal };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<WriteResult>((resolve) => {
+      timer = setTimeout(() => {
+        controller.abort(new Error(`no answer within timeout (${formatDuration(this.schedule.timeoutMs)})`));
+        resolve(retryLater(`no answer within timeout (${formatDuration(this.schedule.timeoutMs)}); abandoned`));
+      }, this.schedule.timeoutMs);
+    });
+    const write = (async (): Promise<WriteResult> => {
+      try {
+        return (await this.plugin.write(batch.items, context)) ?? { outcome: 'written' };
+      } catch (err) {
+        return retryLater((err as Error)?.message ?? String(err));
+      }
+    })();
+    try {
+      return await Promise.race([write, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private reject(batch: BufferedBatch, reason: string): void {
+    this.stats.metrics_rejected += batch.items.length;
+    const kept = this.rejected?.keep(batch, reason);
+    this.log.error(`rejected ${batch.items.length} items for good: ${reason}${kept ? `; kept in ${kept}` : ''}`);
+  }
+
+  private updateBufferStats(): void {
+    this.stats.buffer_size = this.buffer?.length ?? 0;
+    this.stats.buffer_bytes = this.buffer?.bytes ?? 0;
+  }
+
+  /** Stops scheduling: nothing more is taken, no timer is left. */
+  private halt(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.retryTimer);
     this.wakeRoomWaiters();
-    let ok = true;
-    while (this.buffer.length > 0 && Date.now() < deadline) {
-      const attempt = this.flush(false, true);
-      const timedOut = await Promise.race([attempt.then(() => false), sleep(deadline - Date.now()).then(() => true)]);
-      if (timedOut || !(await attempt)) {
-        ok = false;
-        break;
-      }
-    }
-    const left = this.buffer.length;
-    if (left > 0) {
-      ok = false;
-      this.stats.metrics_dropped += left;
-      this.log.error(`stopping with ${left} items unwritten; they are dropped`);
-    }
-    this.logDrops();
+  }
+
+  private async closePlugin(deadline: number): Promise<void> {
     try {
       if (!(await settlesBy(Promise.resolve(this.plugin.close?.()), deadline + CLOSE_GRACE_MS))) this.log.error('close() did not finish in time');
     } catch (err) {
       this.log.error(`closing: ${(err as Error).message}`);
     }
-    await this.buffer.close();
-    this.stats.buffer_size = 0;
-    return ok;
+  }
+
+  /**
+   * Stops and writes what's left until `deadline` (ms since the epoch), with backoff between
+   * tries. A memory buffer keeps trying until then and what is left is dropped (counted); a
+   * disk buffer tries once and keeps what is left for the next start. Then closes the plugin.
+   */
+  async stop(deadline: number): Promise<boolean> {
+    this.halt();
+    const buffer = this.buffer;
+    if (!buffer) return true;
+    const untilDeadline = () => Math.max(0, deadline - Date.now());
+    while (buffer.length > 0 && untilDeadline() > 0) {
+      const wait = this.retries.waitMs();
+      if (wait >= untilDeadline()) break;
+      if (wait > 0) await sleep(wait);
+      const attempt = this.flush(false, true);
+      if (!(await settlesBy(attempt, deadline)) || (!(await attempt) && buffer.strategy === 'disk')) break;
+    }
+    this.logDrops();
+    const left = buffer.length;
+    if (left > 0 && buffer.strategy === 'disk') {
+      this.stats.metrics_kept += left;
+      this.log.warn(`stopping with ${left} items unwritten; kept in the disk buffer, sent first at the next start`);
+    } else if (left > 0) {
+      this.stats.metrics_dropped += left;
+      this.log.error(`stopping with ${left} items unwritten; they are dropped`);
+    }
+    await this.closePlugin(deadline);
+    await buffer.close();
+    this.updateBufferStats();
+    return left === 0;
+  }
+
+  /**
+   * For a reload: stops, lets a write under way finish (until `deadline`), closes the plugin and
+   * gives up the buffer, untouched, for the next configuration's output of the same key.
+   */
+  async handOver(deadline: number): Promise<void> {
+    this.halt();
+    if (this.writing && !(await settlesBy(this.writing, deadline))) this.log.warn('a write still running at reload was abandoned; its batch is offered again');
+    this.handedOver = true;
+    this.logDrops();
+    await this.closePlugin(deadline);
+    this.buffer = undefined;
   }
 }
 
+/** A wait that keeps the process alive: stop() sleeps between tries with nothing else pending. */
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)).unref());
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Fields, Item, ItemKind, LogRecordInit, Metric, Tags } from '../model/item.js';
+import type { WriteResult } from './write-result.js';
 import type { LogRingReader } from '../log/ring.js';
 import type { StatsReader } from '../stats/stats.js';
 
@@ -24,12 +25,43 @@ export interface Accumulator {
   /** Aborted when the gather outlives its interval or the agent stops. */
   readonly signal: AbortSignal;
   /**
-   * Resolves when every output has room in its buffer (at most half full), or when `signal`
-   * aborts. An input that can produce faster than outputs write (a log backlog) awaits it
-   * between batches, so it waits instead of making the buffers drop. Outputs that keep failing
-   * keep it waiting: what it has not read yet stays where it is, unlost.
+   * Resolves when no output this input feeds is full with `when_full = "block"`, or when
+   * `signal` aborts. An input that can produce faster than outputs write (a log backlog) awaits
+   * it between batches. Outputs that drop when full, or that this input does not feed, never
+   * hold it back.
    */
   waitForRoom(): Promise<void>;
+  /**
+   * Starts a group of items whose delivery the input wants to hear about (Telegraf's tracking
+   * metrics): `onSettled` runs once, after `close()`, when every output that took an item of the
+   * group has written it or stored it in a disk buffer, or dropped or rejected it (counted).
+   * `delivered` is false when some item was still unwritten when the agent stopped: an input
+   * that keeps a position (a file offset) must not move past it.
+   */
+  trackDelivery(onSettled: (delivered: boolean) => void): DeliveryGroup;
+}
+
+/** Items added here are settled together; see Accumulator.trackDelivery. */
+export interface DeliveryGroup {
+  addMetric(metric: Metric): void;
+  addLog(record: LogRecordInit): void;
+  /** No more items will be added; the group settles once its items have (at once if none were taken). */
+  close(): void;
+}
+
+/** What a write is told besides its batch. */
+export interface WriteContext {
+  /**
+   * The same on every retry of this batch and, with a disk buffer, after a restart: use it as
+   * an Idempotency-Key or message id so a batch sent again is recognised by the receiver.
+   */
+  batchId: string;
+  /** One stable id per item of the batch, in order (e.g. for a broker's message deduplication). */
+  itemIds: string[];
+  /** 1 on the first attempt at this batch in this process. */
+  attempt: number;
+  /** Aborted when the write outlives the output's `timeout` (it is then abandoned and retried). */
+  signal: AbortSignal;
 }
 
 /** Facts about the running agent a plugin may read. */
@@ -106,8 +138,12 @@ export interface ProcessorPlugin {
 
 export interface OutputPlugin {
   connect?(): Promise<void> | void;
-  /** Throwing keeps the batch in the buffer for a later retry. */
-  write(batch: Item[]): Promise<void> | void;
+  /**
+   * Writes one batch. Resolving with nothing (or `written()`) means written; throwing or
+   * `retryLater()` keeps the batch at the front of the buffer for a retry with backoff;
+   * `rejectBatch()` drops it for good (counted and logged). See write-result.ts.
+   */
+  write(batch: Item[], context: WriteContext): Promise<WriteResult | void> | WriteResult | void;
   close?(): Promise<void> | void;
   /** What the output would send now, for `vigil heartbeat --print` style previews. */
   preview?(): Promise<unknown> | unknown;

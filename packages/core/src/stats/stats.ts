@@ -9,6 +9,8 @@ export interface InputStats {
   errors: number;
   gather_time_ns: number;
   gather_timeouts: number;
+  /** Gathers skipped because an output this input feeds was full with when_full = "block". */
+  gathers_skipped: number;
   startup_errors: number;
 }
 
@@ -19,7 +21,11 @@ export interface OutputStats {
   metrics_dropped: number;
   metrics_filtered: number;
   buffer_size: number;
+  /** Bytes a disk buffer holds (0 for memory). */
+  buffer_bytes: number;
   buffer_limit: number;
+  /** Items left unwritten in a disk buffer at stop, for the next start. */
+  metrics_kept: number;
   errors: number;
   retries: number;
   write_time_ns: number;
@@ -83,7 +89,7 @@ export class StatsSet {
   readonly inputs: Registered<InputStats>[] = [];
   readonly outputs: Registered<OutputStats>[] = [];
   registerInput(name: string, alias = ''): InputStats {
-    const stats: InputStats = { metrics_gathered: 0, errors: 0, gather_time_ns: 0, gather_timeouts: 0, startup_errors: 0 };
+    const stats: InputStats = { metrics_gathered: 0, errors: 0, gather_time_ns: 0, gather_timeouts: 0, gathers_skipped: 0, startup_errors: 0 };
     this.inputs.push({ name, alias, stats });
     return stats;
   }
@@ -96,7 +102,9 @@ export class StatsSet {
       metrics_dropped: 0,
       metrics_filtered: 0,
       buffer_size: 0,
+      buffer_bytes: 0,
       buffer_limit: bufferLimit,
+      metrics_kept: 0,
       errors: 0,
       retries: 0,
       write_time_ns: 0,

@@ -8,7 +8,7 @@ import type { Item, LogRecord, Metric } from '../model/item.js';
 import { newLogRecord, newMetric } from '../model/item.js';
 import { LogRing } from '../log/ring.js';
 import { Stats, type StatsReader } from '../stats/stats.js';
-import type { Accumulator, AgentInfo, PluginState, InputDefinition, OutputDefinition, PluginContext, PluginDefinition, ProcessorDefinition } from '../sdk/plugin.js';
+import type { Accumulator, AgentInfo, DeliveryGroup, PluginState, InputDefinition, OutputDefinition, PluginContext, PluginDefinition, ProcessorDefinition, WriteContext } from '../sdk/plugin.js';
 import { VERSION } from '../version.js';
 
 /** Validates `options` against the plugin's schema (defaults applied, durations → ms). Throws on problems. */
@@ -80,8 +80,32 @@ export interface Gathered {
   items: Item[];
 }
 
-/** An accumulator that records what it is given. */
-export function createRecordingAccumulator(signal: AbortSignal = new AbortController().signal): Accumulator & Gathered {
+/** A delivery group seen by a recording accumulator. */
+export interface RecordedGroup {
+  items: Item[];
+  closed: boolean;
+  /** Whether and how it was settled; undefined while pending. */
+  settled?: boolean;
+}
+
+export interface DeliveryControl {
+  groups: RecordedGroup[];
+  /** Settles the oldest `count` closed groups still pending (all when omitted), as `delivered`. */
+  settle(delivered?: boolean, count?: number): number;
+}
+
+export interface RecordingOptions {
+  signal?: AbortSignal;
+  /**
+   * Keep delivery groups pending until `deliveries.settle()` is called, as a down output would;
+   * by default a group settles as delivered as soon as it is closed.
+   */
+  holdDeliveries?: boolean;
+}
+
+/** An accumulator that records what it is given, delivery groups included. */
+export function createRecordingAccumulator(options: RecordingOptions | AbortSignal = {}): Accumulator & Gathered & { deliveries: DeliveryControl } {
+  const { signal = new AbortController().signal, holdDeliveries = false } = options instanceof AbortSignal ? { signal: options } : options;
   const metrics: Metric[] = [];
   const logs: LogRecord[] = [];
   const errors: string[] = [];
@@ -90,12 +114,52 @@ export function createRecordingAccumulator(signal: AbortSignal = new AbortContro
     metrics.push(m);
     items.push(m);
   };
+  const groups: RecordedGroup[] = [];
+  const callbacks = new Map<RecordedGroup, (delivered: boolean) => void>();
+  const settleGroup = (group: RecordedGroup, delivered: boolean) => {
+    group.settled = delivered;
+    const onSettled = callbacks.get(group)!;
+    callbacks.delete(group);
+    onSettled(delivered);
+  };
+  const deliveries: DeliveryControl = {
+    groups,
+    settle(delivered = true, count = Infinity) {
+      const due = groups.filter((g) => g.closed && g.settled === undefined).slice(0, count);
+      for (const g of due) settleGroup(g, delivered);
+      return due.length;
+    },
+  };
+  const trackDelivery = (onSettled: (delivered: boolean) => void): DeliveryGroup => {
+    const group: RecordedGroup = { items: [], closed: false };
+    groups.push(group);
+    callbacks.set(group, onSettled);
+    return {
+      addMetric: (metric) => {
+        group.items.push(metric);
+        addMetric(metric);
+      },
+      addLog: (init) => {
+        const r = newLogRecord(init);
+        group.items.push(r);
+        logs.push(r);
+        items.push(r);
+      },
+      close: () => {
+        if (group.closed) return;
+        group.closed = true;
+        if (!holdDeliveries) settleGroup(group, true);
+      },
+    };
+  };
   return {
     metrics,
     logs,
     errors,
     items,
     signal,
+    deliveries,
+    trackDelivery,
     addFields: (name, fields, tags, ts) => addMetric(newMetric(name, fields, tags ?? {}, ts)),
     addGauge: (name, fields, tags, ts) => addMetric(newMetric(name, fields, tags ?? {}, ts, 'gauge')),
     addCounter: (name, fields, tags, ts) => addMetric(newMetric(name, fields, tags ?? {}, ts, 'counter')),
@@ -127,6 +191,14 @@ export async function gatherOnce(def: InputDefinition<any>, options: Record<stri
 export function createProcessor(def: ProcessorDefinition<any>, options: Record<string, unknown> = {}) {
   const plugin = def.create(createTestContext(def, options));
   return (item: Item) => plugin.process(item);
+}
+
+let writeContexts = 0;
+
+/** A WriteContext for calling an output's write directly: a fresh batch id unless given one. */
+export function writeContext(overrides: Partial<WriteContext> = {}): WriteContext {
+  const batchId = overrides.batchId ?? `test-batch-${++writeContexts}`;
+  return { batchId, itemIds: [], attempt: 1, signal: new AbortController().signal, ...overrides };
 }
 
 /** Creates an output, for tests that drive connect/write/close themselves. */

@@ -1,0 +1,2 @@
+export { DiskBuffer, type DiskBufferOptions } from './disk-buffer.js';
+export { inspectBuffer, type BufferInspection } from './inspect.js';

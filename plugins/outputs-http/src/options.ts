@@ -1,0 +1,125 @@
+import { validateHeaderName, validateHeaderValue } from 'node:http';
+import { redactUrlCredentials, type OptionProblem, type OptionsSchema } from '@vigil/core';
+import { readTlsFile, TLS_OPTIONS } from './tls-files.js';
+
+export type DataFormat = 'influx' | 'json';
+
+export interface HttpOutputOptions {
+  url: string;
+  method: 'POST' | 'PUT' | 'PATCH';
+  data_format: DataFormat;
+  headers: Record<string, string>;
+  username: string;
+  password: string;
+  content_encoding: 'identity' | 'gzip';
+  /** Milliseconds. */
+  timeout: number;
+  /** Milliseconds; 0: idle connections are kept until the server closes them. */
+  idle_conn_timeout: number;
+  non_retryable_statuscodes: number[];
+  tls_ca: string;
+  tls_cert: string;
+  tls_key: string;
+  insecure_skip_verify: boolean;
+}
+
+export const schema: OptionsSchema = {
+  type: 'object',
+  properties: {
+    url: { type: 'string', minLength: 1, default: 'http://127.0.0.1:8080/telegraf', description: 'The http:// or https:// URL every batch is sent to.' },
+    method: { enum: ['POST', 'PUT', 'PATCH'], default: 'POST', description: 'HTTP method: "POST", "PUT" or "PATCH".' },
+    data_format: {
+      enum: ['influx', 'json'],
+      default: 'influx',
+      description: '"influx": line protocol, one line per item; "json": one {"metrics": [...]} document per batch.',
+    },
+    headers: {
+      type: 'object',
+      additionalProperties: { type: 'string' },
+      default: {},
+      secret: true,
+      description: 'Request headers, replacing the defaults of the same name; values are secrets, never logged or shown.',
+    },
+    username: { type: 'string', default: '', secret: true, description: 'Basic authentication user (with `password`).' },
+    password: { type: 'string', default: '', secret: true, description: 'Basic authentication password.' },
+    content_encoding: { enum: ['identity', 'gzip'], default: 'identity', description: '"gzip" compresses the body; "identity" sends it as it is.' },
+    timeout: { duration: true, default: '5s', description: 'How long one request may take, from connecting to the last byte of the answer.' },
+    idle_conn_timeout: { duration: true, default: '0s', description: 'How long an idle keep-alive connection is kept open; 0s: until the server closes it.' },
+    non_retryable_statuscodes: {
+      type: 'array',
+      items: { type: 'integer', minimum: 100, maximum: 599 },
+      uniqueItems: true,
+      default: [],
+      description: 'Status codes whose batch is dropped instead of retried, whatever their class (e.g. 409, 413).',
+    },
+    tls_ca: { type: 'string', default: '', description: 'PEM file of CA certificates to trust instead of the system ones.' },
+    tls_cert: { type: 'string', default: '', description: 'PEM file of a client certificate (with `tls_key`).' },
+    tls_key: { type: 'string', default: '', description: "PEM file of the client certificate's private key." },
+    insecure_skip_verify: { type: 'boolean', default: false, description: 'Accept any server certificate (testing only).' },
+  },
+};
+
+function urlProblem(url: string): OptionProblem | undefined {
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    return { option: 'url', message: `option "url": ${JSON.stringify(redactUrlCredentials(url))} is not a URL` };
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    return { option: 'url', message: `option "url": ${JSON.stringify(redactUrlCredentials(url))} must be an http:// or https:// URL` };
+  }
+  return undefined;
+}
+
+function hasCredentials(url: string): boolean {
+  try {
+    const { username, password } = new URL(url);
+    return username !== '' || password !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** A header node would refuse at every write, found now instead. Values are never shown. */
+function headerProblem(name: string, value: string): OptionProblem | undefined {
+  try {
+    validateHeaderName(name);
+  } catch {
+    return { option: 'headers', message: `option "headers": ${JSON.stringify(name)} is not a valid header name` };
+  }
+  try {
+    validateHeaderValue(name, value);
+  } catch {
+    return { option: 'headers', message: `option "headers": the value of ${JSON.stringify(name)} has characters a header cannot hold (a line break?)` };
+  }
+  return undefined;
+}
+
+/** The problems the schema cannot see: the URL's scheme, headers, TLS files, conflicting options. */
+export function checkHttpOutputOptions(o: HttpOutputOptions): OptionProblem[] {
+  const problems: (OptionProblem | undefined)[] = [urlProblem(o.url)];
+  for (const [name, value] of Object.entries(o.headers)) problems.push(headerProblem(name, value));
+  if ((o.username || o.password) && Object.keys(o.headers).some((h) => h.toLowerCase() === 'authorization')) {
+    problems.push({ option: 'username', message: 'options "username" and "password" set the Authorization header, which "headers" sets too; keep one' });
+  }
+  if ((o.username || o.password) && hasCredentials(o.url)) {
+    problems.push({ option: 'username', message: 'options "username" and "password" set the credentials the URL holds too; keep one' });
+  }
+  if (o.timeout <= 0) problems.push({ option: 'timeout', message: 'option "timeout" must be longer than 0s' });
+  const successes = o.non_retryable_statuscodes.filter((c) => c >= 200 && c < 300);
+  if (successes.length > 0) {
+    problems.push({ option: 'non_retryable_statuscodes', message: `option "non_retryable_statuscodes": ${successes.join(', ')} is a success, not an error` });
+  }
+  if (Boolean(o.tls_cert) !== Boolean(o.tls_key)) {
+    problems.push({ option: o.tls_cert ? 'tls_key' : 'tls_cert', message: 'options "tls_cert" and "tls_key" go together: set both or neither' });
+  }
+  for (const option of TLS_OPTIONS) {
+    try {
+      readTlsFile(option, o[option]);
+    } catch (err) {
+      problems.push({ option, message: (err as Error).message });
+    }
+  }
+  return problems.filter((p): p is OptionProblem => p !== undefined);
+}
