@@ -7,6 +7,7 @@ import * as inputsSystem from '@vigil/inputs-system';
 import * as outputsFile from '@vigil/outputs-file';
 import * as outputsHeartbeat from '@vigil/outputs-heartbeat';
 import * as outputsHttp from '@vigil/outputs-http';
+import * as outputsOtlp from '@vigil/outputs-otlp';
 import * as processorsOverride from '@vigil/processors-override';
 
 const BUILTIN_PACKAGES: Record<string, Record<string, unknown>> = {
@@ -17,6 +18,7 @@ const BUILTIN_PACKAGES: Record<string, Record<string, unknown>> = {
   '@vigil/outputs-file': outputsFile,
   '@vigil/outputs-heartbeat': outputsHeartbeat,
   '@vigil/outputs-http': outputsHttp,
+  '@vigil/outputs-otlp': outputsOtlp,
   '@vigil/processors-override': processorsOverride,
 };
 

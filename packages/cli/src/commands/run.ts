@@ -24,6 +24,8 @@ async function runOnce(agent: Agent): Promise<number> {
 async function runForever(first: Agent, env: AgentEnvironment, flags: RunFlags, registry: Registry): Promise<number> {
   let agent = first;
   let busy: Promise<unknown> = agent.start();
+  let reloading = false;
+  let stopping = false;
   const log = env.logger;
 
   const reload = async () => {
@@ -31,19 +33,25 @@ async function runForever(first: Agent, env: AgentEnvironment, flags: RunFlags, 
     try {
       const config = await loadFromFlags(flags, registry);
       const next = new Agent(config, env);
+      reloading = true;
       await agent.handOverTo(next);
       env.logger.level = logLevelOf({ ...config.agent, debug: flags.debug || config.agent.debug });
       agent = next;
+      // A stop that came meanwhile stops the new configuration, which holds the buffers now.
+      if (stopping) return;
       await agent.start();
       log.info('configuration reloaded');
     } catch (err) {
       const detail = err instanceof ConfigErrors ? err.errors.map((e) => e.message).join('; ') : (err as Error).message;
       log.error(`reload failed, keeping the running configuration: ${detail}`);
+    } finally {
+      reloading = false;
     }
   };
 
   return new Promise((resolve) => {
     const stop = (signal: string) => {
+      stopping = true;
       log.info(`${signal}: stopping, flushing outputs`);
       process.removeAllListeners('SIGHUP');
       process.removeAllListeners('SIGUSR1');
@@ -51,13 +59,21 @@ async function runForever(first: Agent, env: AgentEnvironment, flags: RunFlags, 
       for (const late of ['SIGHUP', 'SIGUSR1'] as const) process.on(late, () => log.warn(`${late} ignored: stopping`));
       const timeout = agent.config.agent.shutdown_timeout;
       // The last resort: a plugin that ignores every deadline must not keep the process alive.
+      // A reload under way hands over first (within its own shutdown_timeout), then the stop runs.
+      const budget = (reloading ? 2 : 1) * timeout + FORCED_EXIT_GRACE_MS;
       setTimeout(() => {
         log.error(`stop did not finish within shutdown_timeout + ${FORCED_EXIT_GRACE_MS / 1000}s; exiting`);
         resolve(1);
-      }, timeout + FORCED_EXIT_GRACE_MS);
-      void settlesBy(busy, Date.now() + timeout)
+      }, budget);
+      void (reloading ? busy : settlesBy(busy, Date.now() + timeout))
         .then(() => agent.stop())
-        .then(() => resolve(0));
+        .then(
+          () => resolve(0),
+          (err: Error) => {
+            log.error(`stopping: ${err.message}`);
+            resolve(1);
+          },
+        );
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));

@@ -1,7 +1,7 @@
 import { hostname as osHostname } from 'node:os';
 import type { LoadedConfig, PluginConfig } from '../config/model.js';
 import { ConfigError } from '../config/errors.js';
-import { bufferSettings, type BufferSettings } from '../config/buffer-settings.js';
+import { bufferFolderName, bufferSettings, type BufferSettings } from '../config/buffer-settings.js';
 import type { Item } from '../model/item.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { RunningInput } from '../pipeline/running-input.js';
@@ -76,8 +76,8 @@ export class Agent {
         };
         const plugin = create<OutputDefinition>(pc, this.context(pc, schedule.intervalMs));
         const stats = this.statsSet.registerOutput(pc.name, pc.common.alias ?? '', buffer.limit);
-        const rejected = buffer.configuredDirectory ? new RejectedItems(buffer.configuredDirectory, pc.key, this.childLog(pc)) : undefined;
-        const output = new RunningOutput(pc, plugin, stats, this.childLog(pc), schedule, def.accepts, rejected);
+        const rejected = buffer.configuredDirectory ? new RejectedItems(buffer.configuredDirectory, bufferFolderName(pc.key), this.childLog(pc)) : undefined;
+        const output = new RunningOutput(pc, plugin, stats, this.childLog(pc), schedule, def.accepts, rejected, this.info.redact);
         this.outputs.push(output);
         this.configured.push({ output, buffer });
       }
@@ -128,7 +128,12 @@ export class Agent {
       c.owned.relay.owner = c.output;
       c.output.useBuffer(c.owned.buffer);
     }
-    reportOrphanedBuffers(this.configured.map((c) => c.buffer), this.env.logger);
+    await reportOrphanedBuffers(this.configured.map((c) => c.buffer), this.env.logger);
+    for (const c of this.configured) {
+      if (c.buffer.strategy === 'disk' && c.output.config.key.includes('#')) {
+        c.output.log.warn('its disk buffer is known by its position among the outputs of its plugin; give it an alias so the buffer stays its own when outputs are added or removed');
+      }
+    }
     // Outputs connect in the background: one slow endpoint must not hold up every input.
     // Until connected an output buffers; its writes connect first.
     for (const o of this.outputs) void o.connect();
@@ -164,6 +169,8 @@ export class Agent {
    */
   async stop(): Promise<boolean> {
     const deadline = Date.now() + this.config.agent.shutdown_timeout;
+    // Buffers handed over by a reload that a stop overtook, before start() could use them.
+    for (const c of this.configured) if (c.owned && !c.output.hasBuffer) c.output.useBuffer(c.owned.buffer);
     await Promise.all(this.inputs.map((i) => i.stop(deadline)));
     const results = await Promise.all(this.outputs.map((o) => o.stop(deadline)));
     await this.closeProcessors();
@@ -211,18 +218,24 @@ export class Agent {
 
 /** Default write timeout for outputs whose plugin has no `timeout` of its own. */
 const DEFAULT_WRITE_TIMEOUT_MS = 30_000;
+/** A plugin with its own `timeout` reports it first, with its own reason; the agent abandons the write this much later. */
+const PLUGIN_TIMEOUT_GRACE_MS = 1_000;
 
-/** An output's `timeout`: the plugin's own option when it has one, else the common one. */
+/** How long a write may take: the common `timeout`, or the plugin's own `timeout` plus a grace. */
 function writeTimeout(pc: PluginConfig): number {
   const own = pc.options.timeout;
-  return typeof own === 'number' && own > 0 ? own : (pc.common.timeout ?? DEFAULT_WRITE_TIMEOUT_MS);
+  return typeof own === 'number' && own > 0 ? own + PLUGIN_TIMEOUT_GRACE_MS : (pc.common.timeout ?? DEFAULT_WRITE_TIMEOUT_MS);
 }
 
-/** Whether `next` is the same output with the same kind of buffer, so it may take the buffer over. */
+/**
+ * Whether `next` is the same output with the same buffer settings, so it may take the buffer
+ * over as it is. Otherwise the old output stops (a disk buffer's items stay in its folder, which
+ * the new output opens with its own settings).
+ */
 function sameBuffer(next: ConfiguredOutput, previous: ConfiguredOutput): boolean {
   const a = next.output.config;
   const b = previous.output.config;
-  return a.key === b.key && a.name === b.name && next.buffer.strategy === previous.buffer.strategy && (next.buffer.strategy === 'memory' || next.buffer.directory === previous.buffer.directory);
+  return a.key === b.key && a.name === b.name && JSON.stringify(next.buffer) === JSON.stringify(previous.buffer);
 }
 
 function create<D extends InputDefinition | ProcessorDefinition | OutputDefinition>(pc: PluginConfig, ctx: PluginContext<unknown>): ReturnType<D['create']> {

@@ -36,9 +36,59 @@ const scripted = defineOutput<{ name: string }>({
       if (step === 'reject') return rejectBatch('HTTP 400: field "n" is not allowed');
       if (step.startsWith('retry-after:')) return retryLater('HTTP 429', Number(step.split(':')[1]));
       if (step === 'hang') return new Promise<void>(() => {});
+      if (step.startsWith('slow:')) {
+        const ms = Number(step.split(':')[1]);
+        return new Promise<void>((resolve) => setTimeout(resolve, ms)).then(() => {
+          attempts.push({ output: ctx.options.name, values: valuesOf(batch), context, at: Date.now() });
+        });
+      }
       return undefined;
     },
   }),
+});
+
+let connects = 0;
+const unanswered = defineOutput({
+  name: 'unanswered',
+  description: 'a connect that never returns',
+  sample: '',
+  accepts: ['metric'],
+  schema: { type: 'object', properties: {} },
+  create: () => ({
+    connect: () => {
+      connects++;
+      return new Promise<void>(() => {});
+    },
+    write() {},
+  }),
+});
+
+/**
+ * Like a file tailer: reads on from its own read position, saves (ctx.state) only the position
+ * up to which its groups were delivered, and starts from the saved one.
+ */
+const positioned = defineInput<{ n: number }>({
+  name: 'positioned',
+  description: 'numbered metrics from a saved position',
+  sample: '',
+  schema: { type: 'object', properties: { n: { type: 'integer', default: 3 } } },
+  create: (ctx) => {
+    let read: number | undefined;
+    let delivered = 0;
+    return {
+      gather(acc) {
+        // Loaded at the first gather, not in create(): on a reload the new instance is created
+        // while the old one still runs.
+        if (read === undefined) delivered = read = (ctx.state.load() as number | undefined) ?? 0;
+        const end = read + ctx.options.n;
+        const group = acc.trackDelivery((ok) => {
+          if (ok && end > delivered) ctx.state.save((delivered = end));
+        });
+        for (; read < end; read++) group.addMetric({ kind: 'metric', name: 'number', tags: {}, fields: { n: read }, timestamp: Date.now(), type: 'gauge' });
+        group.close();
+      },
+    };
+  },
 });
 
 /** Emits `n` numbered metrics per gather, starting where the last gather ended. */
@@ -62,7 +112,7 @@ let env: AgentEnvironment | undefined;
 
 async function agentFor(toml: string, reuseEnv = false): Promise<Agent> {
   const registry = new Registry();
-  for (const d of [scripted, numbers]) registry.add(d, 'test');
+  for (const d of [scripted, numbers, positioned, unanswered]) registry.add(d, 'test');
   const config = await loadConfig([{ label: 't.toml', display: 't.toml', dir, text: toml, secrets: [] }], registry);
   if (!reuseEnv || !env) env = createEnvironment({ ...config.agent, logfile: join(dir, 'agent.log') });
   return new Agent(config, env);
@@ -145,7 +195,66 @@ describe('write results', () => {
   });
 });
 
+describe('stop', () => {
+  it('a write that finishes after the stop deadline changes nothing that was already counted', async () => {
+    script.set('a', ['slow:1500']);
+    const agent = await agentFor('[agent]\n  shutdown_timeout = "100ms"\n[[inputs.numbers]]\n[[outputs.scripted]]\n  timeout = "5s"\n');
+    await agent.start({ schedule: false });
+    await agent.gatherOnce();
+    expect(await agent.stop()).toBe(false);
+    await until(() => attempts.length === 1, 'the late write');
+    await until(() => messages(agent).some((m) => m.includes('finished after the stop deadline')), 'the late write to be logged');
+    expect(agent.env.stats.snapshot().outputs.scripted[0]).toMatchObject({ metrics_written: 0, metrics_dropped: 3 });
+  });
+
+  it('a connect that never returns is given up after the timeout and tried again later', async () => {
+    connects = 0;
+    const agent = await agentFor('[agent]\n  shutdown_timeout = "100ms"\n[[inputs.numbers]]\n[[outputs.unanswered]]\n  timeout = "200ms"\n');
+    await agent.start({ schedule: false });
+    await until(() => messages(agent).includes('could not connect: no answer within timeout (200ms); retry in ' + messages(agent).find((m) => m.startsWith('could not connect'))?.split('retry in ')[1]), 'the connect to be given up');
+    await agent.gatherOnce();
+    expect(await agent.stop()).toBe(false);
+    expect(connects).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe('isolation', () => {
+  it('a polled input that feeds a full blocking output skips its gathers; another input gathers on', async () => {
+    script.set('dead', Array(1000).fill('fail'));
+    const agent = await agentFor(`
+[agent]
+  shutdown_timeout = "100ms"
+  round_interval = false
+[[inputs.numbers]]
+  alias = "for-dead"
+  interval = "50ms"
+  n = 5
+  name_override = "dead_bound"
+[[inputs.numbers]]
+  alias = "for-live"
+  interval = "50ms"
+[[outputs.scripted]]
+  alias = "dead"
+  name = "dead"
+  namepass = ["dead_bound"]
+  when_full = "block"
+  metric_buffer_limit = 5
+[[outputs.scripted]]
+  alias = "live"
+  name = "live"
+  namedrop = ["dead_bound"]
+  flush_interval = "50ms"
+`);
+    await agent.start();
+    const inputs = () => agent.env.stats.snapshot().inputs.numbers;
+    await until(() => inputs()[0].gathers_skipped >= 3 && inputs()[1].metrics_gathered >= 12, 'skips and gathers');
+    await agent.stop();
+    const [forDead, forLive] = inputs();
+    expect(forDead.metrics_gathered).toBe(5);
+    expect(forLive.gathers_skipped).toBe(0);
+    expect(messages(agent).filter((m) => m.includes('skipping gathers until it has room'))).toHaveLength(1);
+  });
+
   it('a dead output that blocks when full holds back only the inputs that feed it', async () => {
     script.set('dead', Array(1000).fill('fail'));
     const agent = await agentFor(`
@@ -216,6 +325,63 @@ describe('delivery tracking', () => {
 });
 
 describe('reload', () => {
+  it('with an input that saves delivered positions, the new configuration goes on where delivery got to: nothing repeated', async () => {
+    const toml = '[[inputs.positioned]]\n[[outputs.scripted]]\n  flush_interval = "1h"\n';
+    const first = await agentFor(toml);
+    await first.start({ schedule: false });
+    await first.gatherOnce();
+    await first.gatherOnce();
+    const second = await agentFor(toml.replace('1h', '2h'), true);
+    await first.handOverTo(second);
+    await second.start({ schedule: false });
+    await second.gatherOnce();
+    await second.stop();
+    expect(writtenBy('a').flatMap((a) => a.values)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('with an output down across the reload, what was not delivered in time is read again: nothing lost', async () => {
+    script.set('a', Array(1000).fill('fail'));
+    const toml = '[agent]\n  shutdown_timeout = "300ms"\n[[inputs.positioned]]\n[[outputs.scripted]]\n  flush_interval = "1h"\n';
+    const first = await agentFor(toml);
+    await first.start({ schedule: false });
+    await first.gatherOnce();
+    const second = await agentFor(toml.replace('1h', '2h'), true);
+    await first.handOverTo(second);
+    script.set('a', []); // back up
+    await second.start({ schedule: false });
+    await second.gatherOnce();
+    await second.stop();
+    // 0-2 were still in the buffer handed over, and were read again from the saved position.
+    expect(writtenBy('a').flatMap((a) => a.values)).toEqual([0, 1, 2, 0, 1, 2]);
+  });
+
+  it('lets a write under way finish before handing the buffer over, so the batch is written once', async () => {
+    script.set('a', ['slow:300']);
+    const toml = '[[inputs.numbers]]\n[[outputs.scripted]]\n  flush_interval = "1h"\n';
+    const first = await agentFor(toml);
+    await first.start({ schedule: false });
+    await first.gatherOnce();
+    void first.flushNow();
+    const second = await agentFor(toml.replace('1h', '2h'), true);
+    await first.handOverTo(second);
+    await second.start({ schedule: false });
+    await second.stop();
+    expect(writtenBy('a').flatMap((a) => a.values)).toEqual([0, 1, 2]);
+  });
+
+  it('an output whose buffer settings changed does not take the old buffer: the old one flushes', async () => {
+    const first = await agentFor('[[inputs.numbers]]\n[[outputs.scripted]]\n  flush_interval = "1h"\n');
+    await first.start({ schedule: false });
+    await first.gatherOnce();
+    const second = await agentFor('[[inputs.numbers]]\n[[outputs.scripted]]\n  flush_interval = "1h"\n  metric_buffer_limit = 2\n', true);
+    await first.handOverTo(second);
+    expect(writtenBy('a').flatMap((a) => a.values)).toEqual([0, 1, 2]);
+    await second.start({ schedule: false });
+    await second.gatherOnce();
+    await second.stop();
+    expect(second.env.stats.snapshot().outputs.scripted[0]).toMatchObject({ buffer_limit: 2, metrics_dropped: 1 });
+  });
+
   it('hands a surviving output its buffer: nothing flushed early, nothing lost, nothing repeated', async () => {
     const toml = '[[inputs.numbers]]\n[[outputs.scripted]]\n  flush_interval = "1h"\n';
     const first = await agentFor(toml);
@@ -281,6 +447,20 @@ describe('disk buffers', () => {
     await second.start({ schedule: false });
     await second.stop();
     expect(attempts[0]).toMatchObject({ values: [0, 1, 2], context: { batchId: before.batchId, itemIds: before.itemIds } });
+  });
+
+  it('one that no configured output owns any more is reported at start, with what it holds', async () => {
+    const buffers = mkdtempSync(join(dir, 'disk-'));
+    const toml = (alias: string) => `[agent]\n  shutdown_timeout = "300ms"\n  buffer_strategy = "disk"\n  buffer_directory = "${buffers}"\n[[inputs.numbers]]\n[[outputs.scripted]]\n  alias = "${alias}"\n`;
+    script.set('a', Array(100).fill('fail'));
+    const first = await agentFor(toml('old'));
+    await first.start({ schedule: false });
+    await first.gatherOnce();
+    await first.stop();
+    const second = await agentFor(toml('new'));
+    await second.start({ schedule: false });
+    await second.stop();
+    expect(messages(second)).toContainEqual(expect.stringMatching(new RegExp(`^${join(buffers, 'outputs.scripted_old')} holds a disk buffer of 3 items that no configured output uses`)));
   });
 
   it('a reload hands the disk buffer over: nothing flushed early, nothing repeated', async () => {

@@ -1,9 +1,9 @@
 import { readdirSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { BufferEvents, ItemBuffer } from '../buffers/buffer.js';
 import { MemoryBuffer } from '../buffers/memory-buffer.js';
-import { DiskBuffer } from '../buffers/disk/index.js';
+import { DiskBuffer, inspectBuffer } from '../buffers/disk/index.js';
 import type { BufferSettings } from '../config/buffer-settings.js';
 import type { RunningOutput } from '../pipeline/running-output.js';
 
@@ -49,21 +49,22 @@ export async function openBuffer(settings: BufferSettings, output: RunningOutput
 
 /**
  * Disk buffers under a buffer_directory in use that no configured output owns (an output was
- * renamed or removed): said once at start, since what they hold is not sent.
+ * renamed or removed) and that still hold items: said once at start, since they are not sent.
  */
-export function reportOrphanedBuffers(settings: BufferSettings[], log: Logger): void {
+export async function reportOrphanedBuffers(settings: BufferSettings[], log: Logger): Promise<void> {
   const disk = settings.filter((s) => s.strategy === 'disk');
   const owned = new Set(disk.map((s) => s.directory));
   for (const root of new Set(disk.map((s) => dirname(s.directory)))) {
-    let entries: string[];
+    let folders: string[];
     try {
-      entries = readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== 'rejected').map((e) => `${root}/${e.name}`);
+      folders = readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== 'rejected').map((e) => join(root, e.name));
     } catch {
       continue;
     }
-    for (const dir of entries) {
-      if (owned.has(dir) || readdirSync(dir).length === 0) continue;
-      log.warn(`${dir} holds a disk buffer no configured output uses (was "${basename(dir)}" renamed or removed?); its items are not sent. \`vigil buffer inspect\` shows it`);
+    for (const dir of folders.filter((d) => !owned.has(d))) {
+      const found = await inspectBuffer(dir).catch(() => undefined);
+      if (!found || found.records === 0) continue;
+      log.warn(`${dir} holds a disk buffer of ${found.records} items that no configured output uses (was "${basename(dir)}" renamed or removed?); they are not sent. \`vigil buffer inspect\` shows it`);
     }
   }
 }

@@ -53,9 +53,16 @@ export function bufferSettings(agent: AgentConfig, pc: PluginConfig): BufferSett
  */
 export function checkBufferDirectories(agent: AgentConfig, agentWhere: (option: string) => Where, outputs: PluginConfig[]): ConfigError[] {
   const errors: ConfigError[] = [];
+  const owners = new Map<string, PluginConfig>();
   for (const pc of outputs) {
     const settings = bufferSettings(agent, pc);
     if (settings.strategy !== 'disk') continue;
+    const other = owners.get(settings.directory);
+    if (other) {
+      errors.push(new ConfigError(pc.where, pc.id, `its disk buffer would share ${settings.directory} with ${other.id} (line ${other.where.line}); give one of them another alias`));
+      continue;
+    }
+    owners.set(settings.directory, pc);
     const own = pc.common.buffer_directory !== undefined;
     const where = own ? { file: pc.where.file, line: pc.optionLines.buffer_directory } : settings.configuredDirectory ? agentWhere('buffer_directory') : { file: pc.where.file, line: pc.optionLines.buffer_strategy ?? pc.where.line };
     const option = settings.configuredDirectory ? 'buffer_directory' : 'buffer_strategy';

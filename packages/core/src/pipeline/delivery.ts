@@ -2,8 +2,8 @@ import type { Receipt } from '../buffers/buffer.js';
 
 /**
  * A group of items an input wants to hear about once they are safe (Telegraf's tracking
- * metrics). Each output that buffers an item of the group holds the group once, and its buffer
- * settles that hold when the item is written, stored on disk, or dropped or rejected (counted).
+ * metrics). Each output that buffers an item of the group holds the group once per item, and its
+ * buffer settles that hold when the item is written, stored on disk, or dropped or rejected (counted).
  * The group settles after it is closed and its last hold settled.
  */
 export class Delivery implements Receipt {

@@ -12,7 +12,7 @@ import { Delivery, type ItemSource } from './delivery.js';
 /** How the pipeline looks from an input: where items go and which outputs push back. */
 export interface InputPipeline {
   emit(item: Item, source: ItemSource): void;
-  /** Resolves when no output this input feeds is full with when_full = "block". */
+  /** Resolves once every output this input feeds with when_full = "block" is at most half full. */
   waitForRoom(inputId: string): Promise<void>;
   isBlocked(inputId: string): boolean;
 }

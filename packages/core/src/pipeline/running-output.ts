@@ -24,6 +24,16 @@ export interface OutputSchedule {
 
 /** After the flush deadline, how long close() may still take. */
 const CLOSE_GRACE_MS = 2_000;
+/** Outputs get at least this long to write at stop, even when stopping the inputs took all of shutdown_timeout. */
+const MIN_STOP_FLUSH_MS = 1_000;
+/** The last try at stop starts this long before the deadline. */
+const LAST_TRY_MS = 250;
+
+/** Where a flush may stop: after full batches only, or when the buffer is empty. */
+interface FlushMode {
+  fullBatchesOnly: boolean;
+  ignoreBackoff: boolean;
+}
 
 /**
  * One configured output: its selectors, its own buffer, batched writes on the flush interval
@@ -39,13 +49,16 @@ export class RunningOutput {
   private timer?: NodeJS.Timeout;
   private retryTimer?: NodeJS.Timeout;
   private writing?: Promise<boolean>;
+  private writingMode?: FlushMode;
   private readonly retries = new RetrySchedule();
   private readonly droppedSinceLog = new Map<string, number>();
   private connected = false;
   private connecting?: Promise<boolean>;
   private stopped = false;
-  /** Handed over to the next configuration: this instance writes nothing more. */
-  private handedOver = false;
+  /** Being handed over to the next configuration: no batch is started any more. */
+  private handingOver = false;
+  /** The buffer is closed (stop) or given away (reload): a write that ends later changes nothing. */
+  private detached = false;
   private batchFullPending = false;
   private roomWaiters: (() => void)[] = [];
   /** Inputs whose items this output has taken: the ones a full blocking buffer holds back. */
@@ -60,6 +73,7 @@ export class RunningOutput {
     private readonly schedule: OutputSchedule,
     accepts: ItemKind[],
     private readonly rejected?: RejectedItems,
+    private readonly redact: (text: string) => string = (text) => text,
   ) {
     this.selector = new Selector(config.common);
     this.rename = nameShaper(config.common);
@@ -91,6 +105,9 @@ export class RunningOutput {
     if (!this.accepts[item.kind]) return;
     const buffer = this.buffer;
     if (this.stopped || !buffer) {
+      // Not written: an input tracking it must not move past it.
+      source.delivery?.hold();
+      source.delivery?.settle(false);
       this.onDropped(1, 'the output is stopping');
       return;
     }
@@ -112,7 +129,7 @@ export class RunningOutput {
       this.rename(item);
     }
     this.stats.metrics_added++;
-    if (!this.feeders.has(source.inputId)) this.feeders.add(source.inputId);
+    this.feeders.add(source.inputId);
     source.delivery?.hold();
     buffer.add(item, source.delivery);
     this.stats.buffer_size = buffer.length;
@@ -136,7 +153,7 @@ export class RunningOutput {
   }
 
   private hasRoom(): boolean {
-    return this.stopped || !this.buffer || this.buffer.length <= this.buffer.limit / 2;
+    return this.stopped || !this.buffer || (!this.buffer.full && this.buffer.length <= this.buffer.limit / 2);
   }
 
   /**
@@ -161,7 +178,9 @@ export class RunningOutput {
   connect(): Promise<boolean> {
     this.connecting ??= (async () => {
       try {
-        await this.plugin.connect?.();
+        const connecting = Promise.resolve(this.plugin.connect?.());
+        if (!(await settlesBy(connecting, Date.now() + this.schedule.timeoutMs))) throw new Error(`no answer within timeout (${formatDuration(this.schedule.timeoutMs)})`);
+        await connecting;
         this.connected = true;
         return true;
       } catch (err) {
@@ -215,27 +234,46 @@ export class RunningOutput {
    * Waits out a backoff unless `ignoreBackoff`. Resolves false when a write did not succeed.
    */
   flush(fullBatchesOnly: boolean, ignoreBackoff = false): Promise<boolean> {
-    if (this.writing) return this.writing;
-    this.writing = this.writeBatches(fullBatchesOnly, ignoreBackoff).finally(() => {
-      this.writing = undefined;
-    });
+    if (this.writing) {
+      const running = this.writingMode!;
+      // A flush under way that stops earlier than asked (full batches only, or waiting out a
+      // backoff) is followed by one that goes all the way.
+      const weaker = (running.fullBatchesOnly && !fullBatchesOnly) || (!running.ignoreBackoff && ignoreBackoff);
+      return weaker ? this.writing.then(() => this.flush(fullBatchesOnly, ignoreBackoff)) : this.writing;
+    }
+    this.writingMode = { fullBatchesOnly, ignoreBackoff };
+    this.writing = this.writeBatches(fullBatchesOnly, ignoreBackoff)
+      .catch((err: Error) => {
+        // The buffer failed (a disk error): the batch stays where it was; try again later.
+        this.stats.errors++;
+        const wait = this.backOff();
+        this.log.error(`buffer: ${err.message}; retry in ${formatDuration(wait)}`);
+        return false;
+      })
+      .finally(() => {
+        this.writing = undefined;
+      });
     return this.writing;
   }
 
   private async writeBatches(fullBatchesOnly: boolean, ignoreBackoff: boolean): Promise<boolean> {
     this.logDrops();
     const buffer = this.buffer;
-    if (!buffer || this.handedOver) return false;
+    if (!buffer || this.handingOver || this.detached) return false;
     if (!ignoreBackoff && !this.retries.due()) return false;
     if (!this.connected && !(await this.connect())) return false;
     const size = this.schedule.batchSize;
-    while (buffer.length > 0 && (!fullBatchesOnly || buffer.length >= size) && !this.handedOver) {
+    while (buffer.length > 0 && (!fullBatchesOnly || buffer.length >= size) && !this.handingOver) {
       const batch = await buffer.nextBatch(size);
       if (!batch) break;
       const started = process.hrtime.bigint();
       const result = await this.attemptWrite(batch);
       this.stats.write_time_ns += Number(process.hrtime.bigint() - started);
-      if (this.handedOver) return false;
+      if (this.detached) {
+        // Past the stop deadline its items were already counted (dropped, or kept on disk).
+        if (result.outcome === 'written') this.log.warn(`a write of ${batch.items.length} items finished after the stop deadline; they were counted as unwritten`);
+        return false;
+      }
       if (result.outcome === 'retry') {
         this.stats.errors++;
         const wait = this.backOff(result.retryAfterMs);
@@ -261,8 +299,9 @@ export class RunningOutput {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<WriteResult>((resolve) => {
       timer = setTimeout(() => {
-        controller.abort(new Error(`no answer within timeout (${formatDuration(this.schedule.timeoutMs)})`));
-        resolve(retryLater(`no answer within timeout (${formatDuration(this.schedule.timeoutMs)}); abandoned`));
+        const reason = `no answer within timeout (${formatDuration(this.schedule.timeoutMs)})`;
+        controller.abort(new Error(reason));
+        resolve(retryLater(`${reason}; abandoned`));
       }, this.schedule.timeoutMs);
     });
     const write = (async (): Promise<WriteResult> => {
@@ -281,7 +320,7 @@ export class RunningOutput {
 
   private reject(batch: BufferedBatch, reason: string): void {
     this.stats.metrics_rejected += batch.items.length;
-    const kept = this.rejected?.keep(batch, reason);
+    const kept = this.rejected?.keep(batch, this.redact(reason));
     this.log.error(`rejected ${batch.items.length} items for good: ${reason}${kept ? `; kept in ${kept}` : ''}`);
   }
 
@@ -307,22 +346,27 @@ export class RunningOutput {
   }
 
   /**
-   * Stops and writes what's left until `deadline` (ms since the epoch), with backoff between
-   * tries. A memory buffer keeps trying until then and what is left is dropped (counted); a
-   * disk buffer tries once and keeps what is left for the next start. Then closes the plugin.
+   * Stops and writes what's left until `deadline` (ms since the epoch; at least
+   * MIN_STOP_FLUSH_MS from now), with backoff between tries. A memory buffer keeps trying until
+   * then and what is left is dropped (counted); a disk buffer tries once and keeps what is left
+   * for the next start. Then closes the plugin and the buffer.
    */
   async stop(deadline: number): Promise<boolean> {
     this.halt();
     const buffer = this.buffer;
     if (!buffer) return true;
+    deadline = Math.max(deadline, Date.now() + MIN_STOP_FLUSH_MS);
     const untilDeadline = () => Math.max(0, deadline - Date.now());
     while (buffer.length > 0 && untilDeadline() > 0) {
-      const wait = this.retries.waitMs();
-      if (wait >= untilDeadline()) break;
+      // A backoff that ends past the deadline still leaves one last try just before it.
+      const lastTry = this.retries.waitMs() >= untilDeadline() - LAST_TRY_MS;
+      const wait = Math.min(this.retries.waitMs(), untilDeadline() - LAST_TRY_MS);
       if (wait > 0) await sleep(wait);
       const attempt = this.flush(false, true);
-      if (!(await settlesBy(attempt, deadline)) || (!(await attempt) && buffer.strategy === 'disk')) break;
+      if (!(await settlesBy(attempt, deadline))) break;
+      if (!(await attempt) && (buffer.strategy === 'disk' || lastTry)) break;
     }
+    this.detached = true;
     this.logDrops();
     const left = buffer.length;
     if (left > 0 && buffer.strategy === 'disk') {
@@ -339,13 +383,15 @@ export class RunningOutput {
   }
 
   /**
-   * For a reload: stops, lets a write under way finish (until `deadline`), closes the plugin and
-   * gives up the buffer, untouched, for the next configuration's output of the same key.
+   * For a reload: starts no new batch, lets the one under way end (each try is bounded by the
+   * write timeout), closes the plugin and gives up the buffer, untouched, for the next
+   * configuration's output of the same key.
    */
   async handOver(deadline: number): Promise<void> {
     this.halt();
-    if (this.writing && !(await settlesBy(this.writing, deadline))) this.log.warn('a write still running at reload was abandoned; its batch is offered again');
-    this.handedOver = true;
+    this.handingOver = true;
+    await this.writing;
+    this.detached = true;
     this.logDrops();
     await this.closePlugin(deadline);
     this.buffer = undefined;

@@ -25,8 +25,8 @@ export interface Accumulator {
   /** Aborted when the gather outlives its interval or the agent stops. */
   readonly signal: AbortSignal;
   /**
-   * Resolves when no output this input feeds is full with `when_full = "block"`, or when
-   * `signal` aborts. An input that can produce faster than outputs write (a log backlog) awaits
+   * Resolves once every output this input feeds with `when_full = "block"` is at most half full,
+   * or when `signal` aborts. An input that can produce faster than outputs write (a log backlog) awaits
    * it between batches. Outputs that drop when full, or that this input does not feed, never
    * hold it back.
    */

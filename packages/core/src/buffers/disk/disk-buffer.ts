@@ -6,6 +6,7 @@ import type { Item } from '../../model/item.js';
 import type { BufferedBatch, BufferEvents, ItemBuffer, Receipt, WhenFull } from '../buffer.js';
 import { countHeld, heldRanges, readAckState, writeAckState, type AckState, type OpenBatch } from './acknowledgements.js';
 import { readOrCreateBufferId } from './buffer-id.js';
+import { claimDirectory, releaseDirectory } from './directory-lock.js';
 import { ByteWriter } from './item-codec.js';
 import { appendRecord } from './record-framing.js';
 import { listSegmentFiles, scanSegment, Segment, segmentFileName } from './segment-files.js';
@@ -163,6 +164,7 @@ export class DiskBuffer implements ItemBuffer {
     let bufferId: string;
     try {
       await mkdir(directory, { recursive: true });
+      await claimDirectory(directory);
       bufferId = await readOrCreateBufferId(directory, (text) => options.log.warn(text));
     } catch (err) {
       throw unusable(err);
@@ -281,6 +283,7 @@ export class DiskBuffer implements ItemBuffer {
       this.stateDirty = true;
       await this.saveProgress({ durable: true, deleteNow: true });
       await this.releaseFiles();
+      await releaseDirectory(this.directory);
       this.stopped = true;
       clearTimeout(this.deleteTimer);
     });

@@ -1,0 +1,122 @@
+import { validateHeaderName, validateHeaderValue } from 'node:http';
+import { redactUrlCredentials, type OptionProblem, type OptionsSchema } from '@vigil/core';
+import { readTlsFile, TLS_OPTIONS } from './tls-files.js';
+
+export const PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+export const COMPRESSIONS = ['gzip', 'none'] as const;
+export type Compression = (typeof COMPRESSIONS)[number];
+
+/**
+ * The options as validated. The five the OTLP exporter environment variables can fill in have
+ * no schema default: unset means "ask the environment, then the default" (see export-settings.ts).
+ */
+export interface OtlpOptions {
+  endpoint?: string;
+  protocol?: Protocol;
+  compression?: Compression;
+  /** Milliseconds. */
+  timeout?: number;
+  headers?: Record<string, string>;
+  resource_attributes: Record<string, string>;
+  include_agent_logs: boolean;
+  tls_ca: string;
+  tls_cert: string;
+  tls_key: string;
+  insecure_skip_verify: boolean;
+}
+
+export const schema: OptionsSchema = {
+  type: 'object',
+  properties: {
+    endpoint: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'Where the receiver listens: an http:// or https:// URL (for HTTP the signal paths /v1/metrics and /v1/logs are added to its path); for grpc also host:port. Unset: OTEL_EXPORTER_OTLP_[METRICS_|LOGS_]ENDPOINT, else http://localhost:4318 (http/*) or http://localhost:4317 (grpc).',
+    },
+    protocol: {
+      enum: [...PROTOCOLS],
+      description: 'How to send: "http/protobuf", "http/json" or "grpc". Unset: OTEL_EXPORTER_OTLP_[METRICS_|LOGS_]PROTOCOL, else "http/protobuf".',
+    },
+    compression: {
+      enum: [...COMPRESSIONS],
+      description: '"gzip" compresses every request; "none" sends it as it is. Unset: OTEL_EXPORTER_OTLP_[METRICS_|LOGS_]COMPRESSION, else "gzip".',
+    },
+    timeout: {
+      duration: true,
+      description: 'How long one export request may take. Unset: OTEL_EXPORTER_OTLP_[METRICS_|LOGS_]TIMEOUT (milliseconds), else 10s.',
+    },
+    headers: {
+      type: 'object',
+      additionalProperties: { type: 'string' },
+      secret: true,
+      description: 'Request headers (gRPC metadata); values are secrets, never logged or shown. Unset: OTEL_EXPORTER_OTLP_[METRICS_|LOGS_]HEADERS, else none.',
+    },
+    resource_attributes: {
+      type: 'object',
+      additionalProperties: { type: 'string' },
+      default: {},
+      description: 'Attributes of the resource every metric and log record is sent under (service.name, deployment.environment …); they win over OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME.',
+    },
+    include_agent_logs: {
+      type: 'boolean',
+      default: false,
+      description: "Also send the agent's own log entries logged since the last successful export, as log records.",
+    },
+    tls_ca: { type: 'string', default: '', description: 'PEM file of CA certificates to trust instead of the system ones.' },
+    tls_cert: { type: 'string', default: '', description: 'PEM file of a client certificate (with `tls_key`).' },
+    tls_key: { type: 'string', default: '', description: "PEM file of the client certificate's private key." },
+    insecure_skip_verify: { type: 'boolean', default: false, description: 'Accept any server certificate (testing only).' },
+  },
+};
+
+/** A header node (or gRPC) would refuse at every write, found now instead. Values are never shown. */
+export function headerProblem(name: string, value: string, where: string): OptionProblem | undefined {
+  try {
+    validateHeaderName(name);
+  } catch {
+    return { option: 'headers', message: `${where}: ${JSON.stringify(name)} is not a valid header name` };
+  }
+  try {
+    validateHeaderValue(name, value);
+  } catch {
+    return { option: 'headers', message: `${where}: the value of ${JSON.stringify(name)} has characters a header cannot hold (a line break?)` };
+  }
+  return undefined;
+}
+
+/** The endpoint's form for the protocol; the message names where the endpoint came from. */
+export function endpointProblem(endpoint: string, protocol: Protocol, where: string): string | undefined {
+  const shown = JSON.stringify(redactUrlCredentials(endpoint));
+  if (protocol === 'grpc' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint)) {
+    return /^(\[[0-9a-f:]+\]|[^\s/:[\]]+):\d{1,5}$/i.test(endpoint) ? undefined : `${where}: ${shown} is neither host:port nor an http:// or https:// URL`;
+  }
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return `${where}: ${shown} is not a URL`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `${where}: ${shown} must be an http:// or https:// URL`;
+  if (protocol === 'grpc' && url.pathname !== '/' && url.pathname !== '') return `${where}: ${shown}: a gRPC endpoint has no path (the service names the method)`;
+  return undefined;
+}
+
+/** The problems the schema cannot see in the file's own options; the environment's are found by `checkSettings`. */
+export function checkFileOptions(o: OtlpOptions): OptionProblem[] {
+  const problems: (OptionProblem | undefined)[] = [];
+  for (const [name, value] of Object.entries(o.headers ?? {})) problems.push(headerProblem(name, value, 'option "headers"'));
+  if (o.timeout !== undefined && o.timeout <= 0) problems.push({ option: 'timeout', message: 'option "timeout" must be longer than 0s' });
+  if (Boolean(o.tls_cert) !== Boolean(o.tls_key)) {
+    problems.push({ option: o.tls_cert ? 'tls_key' : 'tls_cert', message: 'options "tls_cert" and "tls_key" go together: set both or neither' });
+  }
+  for (const option of TLS_OPTIONS) {
+    try {
+      readTlsFile(option, o[option]);
+    } catch (err) {
+      problems.push({ option, message: (err as Error).message });
+    }
+  }
+  return problems.filter((p): p is OptionProblem => p !== undefined);
+}
