@@ -4,11 +4,13 @@ import { VERSION } from '@vigil/core';
 import { ConfigError, ConfigErrors } from '@vigil/core/runtime';
 import { builtinRegistry } from './builtins.js';
 import { buffer } from './commands/buffer.js';
+import { checkConnection } from './commands/check-connection.js';
 import { config } from './commands/config.js';
 import { heartbeat } from './commands/heartbeat.js';
 import { plugins } from './commands/plugins.js';
 import { run } from './commands/run.js';
 import { test } from './commands/test.js';
+import { top } from './commands/top.js';
 import { validate } from './commands/validate.js';
 import { USAGE, UsageError } from './usage.js';
 
@@ -22,6 +24,8 @@ const FLAGS = {
   processors: { type: 'string' },
   outputs: { type: 'string' },
   print: { type: 'boolean' },
+  url: { type: 'string' },
+  token: { type: 'string' },
   version: { type: 'boolean', short: 'V' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -34,6 +38,8 @@ const COMMAND_FLAGS: Record<string, string[]> = {
   validate: SOURCE_FLAGS,
   heartbeat: [...SOURCE_FLAGS, 'print'],
   buffer: SOURCE_FLAGS,
+  'check-connection': SOURCE_FLAGS,
+  top: [...SOURCE_FLAGS, 'url', 'token'],
   config: ['inputs', 'processors', 'outputs'],
   plugins: [],
   version: [],
@@ -69,6 +75,10 @@ async function main(argv: string[]): Promise<number> {
       return heartbeat(flags, registry);
     case 'buffer':
       return buffer(positionals[1], flags, registry);
+    case 'check-connection':
+      return checkConnection(flags, registry);
+    case 'top':
+      return top(flags, registry);
     case 'config':
       return config(flags, registry);
     case 'plugins':

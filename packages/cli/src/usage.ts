@@ -11,6 +11,8 @@ Commands:
   plugins    list every plugin with its kind and package
   heartbeat  --print: show the message each heartbeat output would send now
   buffer     inspect: per output, the disk buffer's segments, records, bytes, oldest item, damage
+  check-connection  connect every output (brokers, endpoints, files) and close it again; exit 1 on a failure
+  top        a live view of a running agent over its status API ([api]); q quits
   version    print the version
 
 Flags:
@@ -18,6 +20,8 @@ Flags:
   --config-directory DIR   also load every *.toml and *.conf in DIR, in name order
   --once                   (run) gather once, flush every output, exit (1 if a write failed)
   --test-wait SECONDS      (test) let service inputs run this long before stopping
+  --url URL                (top) the status API to read; [api] listen of --config by default
+  --token TOKEN            (top) the API token; [api] token of --config, else $VIGIL_API_TOKEN
   --debug                  log at debug level
   --version, -V            print the version
   --help, -h               print this help

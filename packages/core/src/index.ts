@@ -23,6 +23,17 @@ export type {
   WriteContext,
 } from './sdk/plugin.js';
 export { written, retryLater, rejectBatch, parseRetryAfter, httpStatusOutcome, httpWriteResult, MAX_RETRY_AFTER_MS, type WriteResult } from './sdk/write-result.js';
+export {
+  readOptionFile,
+  readTlsFiles,
+  tlsFileProblems,
+  TLS_CLIENT_SCHEMA_PROPERTIES,
+  TLS_FILE_OPTIONS,
+  type TlsFileOption,
+  type TlsFileOptions,
+  type TlsFiles,
+} from './sdk/tls-files.js';
+export { socketErrorText } from './sdk/socket-error-text.js';
 export { newMetric, newLogRecord, cloneItem, levelRank, LOG_LEVELS } from './model/item.js';
 export type { AttributeValue, FieldValue, Fields, Item, ItemKind, LogLevel, LogRecord, LogRecordInit, Metric, MetricType, Tags } from './model/item.js';
 export { toLineProtocol } from './model/line-protocol.js';

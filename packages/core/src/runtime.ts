@@ -13,3 +13,9 @@ export { DiskBuffer, inspectBuffer, type BufferInspection } from './buffers/disk
 export { bufferSettings, type BufferSettings } from './config/buffer-settings.js';
 export { formatSize, parseSize } from './config/size.js';
 export { settlesBy } from './pipeline/deadline.js';
+export { StatusServer, type StatusServerOptions } from './api/status-server.js';
+export { CurrentAgent, type AgentView, type AgentPhase } from './api/agent-view.js';
+export { engineStatus, readiness, type EngineStatus, type InputStatus, type OutputStatus, type Readiness } from './api/engine-status.js';
+export { HEALTH_THRESHOLDS, type HealthState } from './api/health-state.js';
+export { apiUrl, parseListen, isLoopbackHost } from './config/api-settings.js';
+export type { ApiConfig } from './config/model.js';

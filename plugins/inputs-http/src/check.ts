@@ -1,10 +1,9 @@
 import type { ClientRequest } from 'node:http';
 import type { Socket } from 'node:net';
-import { redactUrlCredentials, type Fields, type Tags } from '@vigil/core';
+import { redactUrlCredentials, type Fields, type Tags, type TlsFiles } from '@vigil/core';
 import type { Got, RequestError } from 'got';
 import { fetchCertificate, HandshakeWatcher, type CertificateFacts } from './certificate.js';
 import { classifyRequestError, RESULT_CODES, type Failure, type Result } from './outcome.js';
-import type { TlsMaterial } from './tls-material.js';
 
 /** What every check of a block shares. */
 export interface CheckPlan {
@@ -13,7 +12,7 @@ export interface CheckPlan {
   expectedStatus: number[];
   pattern?: RegExp;
   request: Got;
-  tls: TlsMaterial;
+  tls: TlsFiles;
 }
 
 /** How long this check may take, and how a timeout is described. */
@@ -75,7 +74,7 @@ async function request(plan: CheckPlan, url: string, limit: TimeLimit, signal: A
 }
 
 /** The handshake failed, most often because verification refused the certificate: look at it on its own. */
-function certificateOfFailedHop(err: RequestError, url: string, tls: TlsMaterial, msLeft: number): Promise<CertificateFacts | undefined> {
+function certificateOfFailedHop(err: RequestError, url: string, tls: TlsFiles, msLeft: number): Promise<CertificateFacts | undefined> {
   if (msLeft < 1) return Promise.resolve(undefined);
   return fetchCertificate(new URL(String(err.options?.url ?? url)), tls, msLeft);
 }

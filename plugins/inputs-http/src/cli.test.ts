@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { refusedPort, startTestServer, type TestServer } from './test-servers.js';
+import { freePort } from '@vigil/core/testing';
+import { startTestServer, type TestServer } from './test-servers.js';
 
 // The built CLI (`npm test` builds it first), run the way a user runs it.
 const CLI = new URL('../../../packages/cli/dist/main.js', import.meta.url).pathname;
@@ -32,7 +33,7 @@ function vigilTest(config: string) {
 }
 
 test('`vigil test` prints one line per service, exits 0 with a service down, and never shows header values', async () => {
-  const down = `http://127.0.0.1:${await refusedPort()}/`;
+  const down = `http://127.0.0.1:${await freePort()}/`;
   const { code, stdout, stderr } = await vigilTest(`
 [[inputs.http]]
   name = "shop"

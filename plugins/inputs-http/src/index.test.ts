@@ -1,6 +1,6 @@
-import { createRecordingAccumulator, createTestContext, gatherOnce } from '@vigil/core/testing';
+import { createRecordingAccumulator, createTestContext, freePort, gatherOnce } from '@vigil/core/testing';
 import http from './index.js';
-import { OK_BODY, refusedPort, startTestServer, type TestServer } from './test-servers.js';
+import { OK_BODY, startTestServer, type TestServer } from './test-servers.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -54,7 +54,7 @@ test('a check with a timeout longer than the interval is cut off before the inte
 });
 
 test('a refused port is connection_failed', async () => {
-  const m = await checkOne({ url: `http://127.0.0.1:${await refusedPort()}/` });
+  const m = await checkOne({ url: `http://127.0.0.1:${await freePort()}/` });
   expect(m.tags.result).toBe('connection_failed');
   expect(m.fields).toMatchObject({ up: 0n, result_code: 3n, error: 'connection refused' });
 });

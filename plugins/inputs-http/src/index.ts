@@ -1,10 +1,9 @@
 import { setMaxListeners } from 'node:events';
-import { defineInput, formatDuration, readSample } from '@vigil/core';
+import { defineInput, formatDuration, readSample, readTlsFiles } from '@vigil/core';
 import PQueue from 'p-queue';
 import { checkService, type CheckPlan, type TimeLimit } from './check.js';
 import { createClient } from './client.js';
 import { checkHttpOptions, schema, targetsOf, type HttpOptions } from './options.js';
-import { loadTlsMaterial } from './tls-material.js';
 
 export default defineInput<HttpOptions>({
   name: 'http',
@@ -14,7 +13,7 @@ export default defineInput<HttpOptions>({
   check: checkHttpOptions,
   create(ctx) {
     const o = ctx.options;
-    const tls = loadTlsMaterial(o);
+    const tls = readTlsFiles(o);
     const plan: CheckPlan = {
       name: o.name,
       method: o.method,

@@ -69,12 +69,3 @@ export async function startTestServer(tls?: ServerOptions): Promise<TestServer> 
   state.origin = `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return state;
 }
-
-/** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
-export async function refusedPort(): Promise<number> {
-  const server = createHttpServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

@@ -1,14 +1,36 @@
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
-import { gatherOnce } from '@vigil/core/testing';
+import { gatherOnce, makeTestCertificates, readKeyPair, type KeyPair } from '@vigil/core/testing';
 import http from './index.js';
-import { makeTestCertificates, readPair, type KeyPair, type TestCertificates } from './test-certificates.js';
 import { startTestServer, type TestServer } from './test-servers.js';
 
-let certs: TestCertificates;
+/** Server certificates for 127.0.0.1 (but wrongHost), each broken in its own way, and a client's. */
+interface Certificates {
+  caFile: string;
+  valid: KeyPair;
+  expiringSoon: KeyPair;
+  expired: KeyPair;
+  wrongHost: KeyPair;
+  selfSigned: KeyPair;
+  client: KeyPair;
+  remove(): void;
+}
+
+let certs: Certificates;
 const servers: TestServer[] = [];
 beforeAll(() => {
-  certs = makeTestCertificates();
+  const ca = makeTestCertificates();
+  const loopback = 'IP:127.0.0.1';
+  certs = {
+    caFile: ca.caFile,
+    valid: ca.issue('valid', { subjectAltName: loopback, days: 90 }),
+    expiringSoon: ca.issue('expiring', { subjectAltName: loopback, days: 10 }),
+    expired: ca.issue('expired', { subjectAltName: loopback, startDate: '20200101000000Z', endDate: '20200201000000Z' }),
+    wrongHost: ca.issue('wrong-host', { subjectAltName: 'DNS:wrong.example' }),
+    selfSigned: ca.selfSigned('self-signed', { subjectAltName: loopback }),
+    client: ca.client,
+    remove: ca.remove,
+  };
 });
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
@@ -16,7 +38,7 @@ afterAll(async () => {
 });
 
 async function serve(pair: KeyPair, extra = {}): Promise<string> {
-  const server = await startTestServer({ ...readPair(pair), ...extra });
+  const server = await startTestServer({ ...readKeyPair(pair), ...extra });
   servers.push(server);
   return `${server.origin}/ok`;
 }

@@ -34,3 +34,20 @@ export function parseCpuInfo(text: string, logicalCores = cpus().length): CpuInf
     physicalCores: cores.size || logicalCores,
   };
 }
+
+export interface CpuDetails {
+  /** `cpu family` (x86), '' elsewhere. */
+  family: string;
+  /** MHz of the first CPU as /proc/cpuinfo shows it; undefined when it shows none. */
+  mhz?: number;
+  /** KB, `cache size` of the first CPU; undefined when not listed (ARM). */
+  cacheSizeKb?: number;
+}
+
+/** Family, clock and cache size of the first CPU listed in /proc/cpuinfo. */
+export function parseCpuDetails(text: string): CpuDetails {
+  const first = (key: string) => new RegExp(`^${key}\\s*:\\s*(.*)$`, 'm').exec(text)?.[1].trim();
+  const mhz = Number.parseFloat(first('cpu MHz') ?? '');
+  const cache = Number.parseInt(first('cache size') ?? '', 10);
+  return { family: first('cpu family') ?? '', mhz: Number.isFinite(mhz) ? mhz : undefined, cacheSizeKb: Number.isFinite(cache) ? cache : undefined };
+}

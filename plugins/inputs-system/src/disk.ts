@@ -26,6 +26,40 @@ function percent(part: number, whole: number): number {
   return whole > 0 ? (100 * part) / whole : 0;
 }
 
+/** The statfs(2) fields a filesystem's usage is computed from. */
+export type StatfsResult = Pick<import('node:fs').StatsFs, 'blocks' | 'bsize' | 'bfree' | 'bavail' | 'files' | 'ffree'>;
+
+export interface FilesystemUsage {
+  /** Bytes. */
+  total: number;
+  /** Bytes non-root users can still write (f_bavail), as df's "Avail". */
+  free: number;
+  used: number;
+  /** Of the space non-root users can use (used + free), like df. */
+  usedPercent: number;
+  inodesTotal: number;
+  inodesFree: number;
+  inodesUsed: number;
+  inodesUsedPercent: number;
+}
+
+/** A filesystem's usage from its statfs, as the `disk` fields compute it. */
+export function filesystemUsage(stats: StatfsResult): FilesystemUsage {
+  const free = stats.bavail * stats.bsize;
+  const used = (stats.blocks - stats.bfree) * stats.bsize;
+  const inodesUsed = stats.files - stats.ffree;
+  return {
+    total: stats.blocks * stats.bsize,
+    free,
+    used,
+    usedPercent: percent(used, used + free),
+    inodesTotal: stats.files,
+    inodesFree: stats.ffree,
+    inodesUsed,
+    inodesUsedPercent: percent(inodesUsed, stats.files),
+  };
+}
+
 /**
  * `disk`: statfs of every selected mount. A statfs that never returns (a dead NFS server)
  * would hold a thread-pool thread; such a mount is skipped until its call comes back, so
@@ -52,22 +86,18 @@ export class DiskUsage {
     const stats = await call.catch(() => undefined);
     // Total 0 marks a pseudo filesystem (proc, sysfs, cgroup), which Telegraf leaves out too.
     if (!stats || stats.blocks === 0 || acc.signal.aborted) return;
-    const total = stats.blocks * stats.bsize;
-    const free = stats.bavail * stats.bsize;
-    const used = (stats.blocks - stats.bfree) * stats.bsize;
-    const inodesUsed = stats.files - stats.ffree;
+    const u = filesystemUsage(stats);
     acc.addGauge(
       'disk',
       {
-        total: BigInt(total),
-        free: BigInt(free),
-        used: BigInt(used),
-        // Of the space non-root users can use, like df.
-        used_percent: percent(used, used + free),
-        inodes_total: BigInt(stats.files),
-        inodes_free: BigInt(stats.ffree),
-        inodes_used: BigInt(inodesUsed),
-        inodes_used_percent: percent(inodesUsed, stats.files),
+        total: BigInt(u.total),
+        free: BigInt(u.free),
+        used: BigInt(u.used),
+        used_percent: u.usedPercent,
+        inodes_total: BigInt(u.inodesTotal),
+        inodes_free: BigInt(u.inodesFree),
+        inodes_used: BigInt(u.inodesUsed),
+        inodes_used_percent: u.inodesUsedPercent,
       },
       {
         path: mount.mountPoint,

@@ -1,9 +1,10 @@
+import type { StatsFs } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { cpus, hostname, machine, release, totalmem } from 'node:os';
 import { detectContainer, type ContainerRuntime } from './container.js';
 import { parseCpuInfo } from './cpu-info.js';
 import { getCloudIdentity, NO_CLOUD, type CloudProvider, type MetadataEndpoints } from './cloud-metadata.js';
-import { DEFAULT_IGNORE_FS, isRemoteFs, PSEUDO_FS, readMounts } from './mounts.js';
+import { localFilesystems, readMounts } from './mounts.js';
 import { primaryAddress, reachableAddresses } from './network-addresses.js';
 import { parseOsRelease } from './os-release.js';
 import { readText } from './read-file.js';
@@ -84,26 +85,24 @@ async function readStaticFacts(): Promise<StaticFacts> {
 }
 
 /** How long one filesystem may take to answer statfs before it is left out of the disk total. */
-const STATFS_TIMEOUT_MS = 500;
+export const STATFS_TIMEOUT_MS = 500;
 
-function sizeOf(mountPoint: string): Promise<number> {
-  const size = statfs(mountPoint).then((s) => s.blocks * s.bsize, () => 0);
+/** statfs of a mount point, or undefined when it fails or takes longer than `timeoutMs`. */
+export function statfsWithin(mountPoint: string, timeoutMs = STATFS_TIMEOUT_MS): Promise<StatsFs | undefined> {
+  const stats = statfs(mountPoint).catch(() => undefined);
   let timer: NodeJS.Timeout | undefined;
-  const giveUp = new Promise<number>((resolve) => {
-    timer = setTimeout(resolve, STATFS_TIMEOUT_MS, 0).unref();
+  const giveUp = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs, undefined).unref();
   });
-  return Promise.race([size, giveUp]).finally(() => clearTimeout(timer));
+  return Promise.race([stats, giveUp]).finally(() => clearTimeout(timer));
 }
 
 /** Sum of the sizes of local filesystems, each counted once however often it is mounted. */
 async function localDiskTotal(): Promise<number> {
-  const seen = new Set<string>();
-  const local = (await readMounts()).filter((m) => {
-    if (seen.has(m.deviceNumber) || DEFAULT_IGNORE_FS.includes(m.fsType) || PSEUDO_FS.has(m.fsType) || isRemoteFs(m.fsType)) return false;
-    seen.add(m.deviceNumber);
-    return true;
-  });
-  const sizes = await Promise.all(local.map((m) => sizeOf(m.mountPoint)));
+  const sizes = await Promise.all(localFilesystems(await readMounts()).map(async (m) => {
+    const s = await statfsWithin(m.mountPoint);
+    return s ? s.blocks * s.bsize : 0;
+  }));
   return sizes.reduce((a, b) => a + b, 0);
 }
 

@@ -16,6 +16,10 @@ import { RepeatFilter } from './repeat-filter.js';
 import { gatherSystem } from './system-load.js';
 
 export { getHostSnapshot, getPrimaryIp, type HostSnapshot, type HostSnapshotOptions } from './host-snapshot.js';
+export { getHostDetails, type HostDetails } from './host-details.js';
+export { getHostUsage, type FilesystemEntry, type HostUsage, type HostUsageOptions, type InterfaceUsage } from './host-usage.js';
+export { usageBetween, type CpuTimes } from './cpu.js';
+export type { StatfsResult } from './disk.js';
 export type { CloudProvider, MetadataEndpoints } from './cloud-metadata.js';
 export type { ContainerRuntime } from './container.js';
 export type { SystemOptions } from './options.js';

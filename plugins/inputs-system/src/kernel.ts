@@ -1,7 +1,8 @@
 import type { Accumulator, Fields } from '@vigil/core';
 import type { ProcFiles } from './proc-files.js';
 
-function statValue(stat: string, key: string): bigint | undefined {
+/** A `key <number>` line of /proc/stat (the first number of `intr` and `softirq` is their total). */
+export function statValue(stat: string, key: string): bigint | undefined {
   const m = new RegExp(`^${key} (\\d+)`, 'm').exec(stat);
   return m ? BigInt(m[1]) : undefined;
 }
@@ -10,7 +11,7 @@ function statValue(stat: string, key: string): bigint | undefined {
  * `kernel` from /proc/stat (boot time, context switches, interrupts, forks), the entropy
  * pool and the system-wide file handle table (/proc/sys/fs/file-nr: allocated, free, max).
  */
-export function gatherKernel(acc: Accumulator, files: ProcFiles, timestamp: number): void {
+export function kernelFields(files: ProcFiles): Fields {
   const stat = files.read('/proc/stat');
   const fields: Fields = {
     boot_time: statValue(stat, 'btime') ?? 0n,
@@ -31,5 +32,9 @@ export function gatherKernel(acc: Accumulator, files: ProcFiles, timestamp: numb
     fields.file_descriptors_open = fileNr[0] - fileNr[1];
     fields.file_descriptors_max = fileNr[2];
   }
-  acc.addCounter('kernel', fields, {}, timestamp);
+  return fields;
+}
+
+export function gatherKernel(acc: Accumulator, files: ProcFiles, timestamp: number): void {
+  acc.addCounter('kernel', kernelFields(files), {}, timestamp);
 }

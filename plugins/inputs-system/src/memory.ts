@@ -78,14 +78,19 @@ export function gatherMem(acc: Accumulator, files: ProcFiles, timestamp: number)
   acc.addGauge('mem', memFields(files.read('/proc/meminfo')), {}, timestamp);
 }
 
-/** `swap` as Telegraf sends it: sizes as a gauge, pages swapped in/out (in bytes) as a counter. */
-export function gatherSwap(acc: Accumulator, files: ProcFiles, timestamp: number): void {
-  const kb = parseKeyValueLines(files.read('/proc/meminfo'));
+/** Swap sizes from /proc/meminfo, and bytes swapped in and out since boot from /proc/vmstat. */
+export function swapFields(meminfo: string, vmstat: string): { total: bigint; used: bigint; free: bigint; used_percent: number; in: bigint; out: bigint } {
+  const kb = parseKeyValueLines(meminfo);
   const total = BigInt(kb.get('SwapTotal') ?? 0) * 1024n;
   const free = BigInt(kb.get('SwapFree') ?? 0) * 1024n;
   const used = total - free;
-  acc.addGauge('swap', { total, used, free, used_percent: percent(used, total) }, {}, timestamp);
-  const vmstat = files.read('/proc/vmstat');
   const pages = (key: string) => BigInt(new RegExp(`^${key} (\\d+)`, 'm').exec(vmstat)?.[1] ?? 0);
-  acc.addCounter('swap', { in: pages('pswpin') * PAGE_SIZE, out: pages('pswpout') * PAGE_SIZE }, {}, timestamp);
+  return { total, used, free, used_percent: percent(used, total), in: pages('pswpin') * PAGE_SIZE, out: pages('pswpout') * PAGE_SIZE };
+}
+
+/** `swap` as Telegraf sends it: sizes as a gauge, pages swapped in/out (in bytes) as a counter. */
+export function gatherSwap(acc: Accumulator, files: ProcFiles, timestamp: number): void {
+  const s = swapFields(files.read('/proc/meminfo'), files.read('/proc/vmstat'));
+  acc.addGauge('swap', { total: s.total, used: s.used, free: s.free, used_percent: s.used_percent }, {}, timestamp);
+  acc.addCounter('swap', { in: s.in, out: s.out }, {}, timestamp);
 }

@@ -27,6 +27,19 @@ export function isRemoteFs(fsType: string): boolean {
   return REMOTE_FS.has(fsType);
 }
 
+/**
+ * The local filesystems among the mounts, each once however often it is mounted (by device
+ * number): neither Telegraf's default ignore_fs, nor pseudo, nor remote filesystems.
+ */
+export function localFilesystems(mounts: Mount[]): Mount[] {
+  const seen = new Set<string>();
+  return mounts.filter((m) => {
+    if (seen.has(m.deviceNumber) || DEFAULT_IGNORE_FS.includes(m.fsType) || PSEUDO_FS.has(m.fsType) || isRemoteFs(m.fsType)) return false;
+    seen.add(m.deviceNumber);
+    return true;
+  });
+}
+
 /** mountinfo escapes space, tab, newline and backslash as octal (`\040`). */
 function unescapeOctal(text: string): string {
   return text.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));

@@ -11,12 +11,8 @@ const IFF_LOOPBACK = 0x8;
  * whatever their state.
  */
 export function gatherNet(acc: Accumulator, files: ProcFiles, interfaces: Matcher | undefined, timestamp: number): void {
-  for (const line of files.read('/proc/net/dev').split('\n').slice(2)) {
-    const colon = line.indexOf(':');
-    if (colon < 0) continue;
-    const name = line.slice(0, colon).trim();
+  for (const { name, v } of parseNetDev(files.read('/proc/net/dev'))) {
     if (interfaces ? !interfaces(name) : !isUpAndNotLoopback(files, name)) continue;
-    const v = line.slice(colon + 1).trim().split(/\s+/).map((s) => BigInt(s));
     acc.addCounter(
       'net',
       {
@@ -35,7 +31,28 @@ export function gatherNet(acc: Accumulator, files: ProcFiles, interfaces: Matche
   }
 }
 
-function isUpAndNotLoopback(files: ProcFiles, name: string): boolean {
+/**
+ * The interface lines of /proc/net/dev: the name and its 16 counters, receive (bytes, packets,
+ * errs, drop, fifo, frame, compressed, multicast) then transmit (bytes, packets, errs, drop,
+ * fifo, colls, carrier, compressed).
+ */
+export function parseNetDev(text: string): { name: string; v: bigint[] }[] {
+  const out: { name: string; v: bigint[] }[] = [];
+  for (const line of text.split('\n').slice(2)) {
+    const colon = line.indexOf(':');
+    if (colon < 0) continue;
+    out.push({ name: line.slice(0, colon).trim(), v: line.slice(colon + 1).trim().split(/\s+/).map((s) => BigInt(s)) });
+  }
+  return out;
+}
+
+/** Whether the interface is up and whether it is a loopback, from its flags in /sys/class/net. */
+export function interfaceState(files: ProcFiles, name: string): { up: boolean; loopback: boolean } {
   const flags = Number.parseInt(files.readOptional(`/sys/class/net/${name}/flags`) ?? '0', 16);
-  return (flags & IFF_UP) !== 0 && (flags & IFF_LOOPBACK) === 0;
+  return { up: (flags & IFF_UP) !== 0, loopback: (flags & IFF_LOOPBACK) !== 0 };
+}
+
+function isUpAndNotLoopback(files: ProcFiles, name: string): boolean {
+  const { up, loopback } = interfaceState(files, name);
+  return up && !loopback;
 }

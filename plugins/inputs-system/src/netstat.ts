@@ -32,7 +32,15 @@ export function countTcpStates(table: string, counts: Record<string, bigint>): v
   }
 }
 
-function optionalTable(files: ProcFiles, path: string): Promise<string> {
+/** Sockets by Telegraf's state names (`tcp_established` …, all present) over the given tables. */
+export function tcpStateCounts(tables: string[]): Record<string, bigint> {
+  const counts: Record<string, bigint> = { tcp_none: 0n };
+  for (const field of Object.values(TCP_STATES)) counts[field] = 0n;
+  for (const table of tables) countTcpStates(table, counts);
+  return counts;
+}
+
+export function optionalTable(files: ProcFiles, path: string): Promise<string> {
   return files.readSocketTable(path).catch(() => '');
 }
 
@@ -47,10 +55,7 @@ export async function gatherNetstat(acc: Accumulator, files: ProcFiles, timestam
     files.readSocketTable('/proc/net/udp'),
     optionalTable(files, '/proc/net/udp6'),
   ]);
-  const counts: Record<string, bigint> = { tcp_none: 0n };
-  for (const field of Object.values(TCP_STATES)) counts[field] = 0n;
-  countTcpStates(tcp, counts);
-  countTcpStates(tcp6, counts);
+  const counts = tcpStateCounts([tcp, tcp6]);
   counts.udp_socket = BigInt(socketLines(udp).length + socketLines(udp6).length);
   acc.addFields('netstat', counts, {}, timestamp);
 }

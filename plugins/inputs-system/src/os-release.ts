@@ -7,3 +7,12 @@ export function parseOsRelease(text: string): { id: string; versionId: string } 
   }
   return { id: values.get('ID') ?? '', versionId: values.get('VERSION_ID') ?? '' };
 }
+
+/**
+ * The distribution family: the first ID_LIKE entry (ubuntu → debian, rocky → rhel), else ID
+ * itself (debian, fedora, alpine are their own family).
+ */
+export function osFamily(text: string): string {
+  const value = (key: string) => new RegExp(`^${key}=(["']?)(.*)\\1$`, 'm').exec(text)?.[2].trim() ?? '';
+  return value('ID_LIKE').split(/\s+/)[0] || value('ID');
+}

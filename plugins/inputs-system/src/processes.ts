@@ -32,8 +32,8 @@ export function countProcess(stat: string, counts: Record<string, bigint>): void
   counts.total_threads += BigInt(after[17] ?? 0);
 }
 
-/** `processes`: every process by state, and their threads. */
-export function gatherProcesses(acc: Accumulator, files: ProcFiles, timestamp: number): void {
+/** Every process of /proc by state, and their threads (the `processes` fields). */
+export function countProcesses(files: ProcFiles): Record<string, bigint> {
   const counts = emptyProcessCounts();
   for (const entry of files.list('/proc')) {
     if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
@@ -41,5 +41,9 @@ export function gatherProcesses(acc: Accumulator, files: ProcFiles, timestamp: n
     const stat = files.readSmallOptional(`/proc/${entry}/stat`);
     if (stat) countProcess(stat, counts);
   }
-  acc.addGauge('processes', counts, {}, timestamp);
+  return counts;
+}
+
+export function gatherProcesses(acc: Accumulator, files: ProcFiles, timestamp: number): void {
+  acc.addGauge('processes', countProcesses(files), {}, timestamp);
 }

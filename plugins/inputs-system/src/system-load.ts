@@ -12,6 +12,12 @@ export function formatUptime(seconds: number): string {
   return `${dayPart}${String(hours).padStart(2, ' ')}:${String(minutes).padStart(2, '0')}`;
 }
 
+/** The 1, 5 and 15 minute load averages of /proc/loadavg. */
+export function parseLoadAvg(text: string): [number, number, number] {
+  const [load1, load5, load15] = text.split(' ').map(Number);
+  return [load1, load5, load15];
+}
+
 /** Users from utmp, or undefined when there is no utmp (containers, minimal systems). */
 function readUsers(utmpPath: string): string[] | undefined {
   try {
@@ -26,7 +32,7 @@ function readUsers(utmpPath: string): string[] | undefined {
  * (counter) and uptime_format. n_users and n_unique_users are left out without a utmp file.
  */
 export function gatherSystem(acc: Accumulator, files: ProcFiles, timestamp: number, utmpPath = UTMP_PATH): void {
-  const [load1, load5, load15] = files.read('/proc/loadavg').split(' ').map(Number);
+  const [load1, load5, load15] = parseLoadAvg(files.read('/proc/loadavg'));
   const cpus = files.read('/proc/stat').match(/^cpu\d+ /gm)?.length ?? 0;
   const gauge: Record<string, number | bigint> = { load1, load5, load15, n_cpus: BigInt(cpus) };
   const users = readUsers(utmpPath);

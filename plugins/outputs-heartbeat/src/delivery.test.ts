@@ -1,7 +1,6 @@
-import { createOutput } from '@vigil/core/testing';
+import { createOutput, makeTestCertificates, serverTls, type TestCertificates } from '@vigil/core/testing';
 import { heartbeatOutput } from './index.js';
 import { connected, createHeartbeat, metrics, startReceiver, stopAll } from './test-harness.js';
-import { makeTestPki, read, type TestPki } from './test-tls.js';
 
 afterEach(stopAll);
 
@@ -179,23 +178,22 @@ describe('outputs.heartbeat delivery', () => {
 });
 
 describe('outputs.heartbeat over TLS', () => {
-  let pki: TestPki;
+  let certs: TestCertificates;
   beforeAll(() => {
-    pki = makeTestPki();
+    certs = makeTestCertificates();
   });
-
-  const serverTls = () => ({ cert: read(pki.serverCertFile), key: read(pki.serverKeyFile), ca: read(pki.caFile), requestCert: true, rejectUnauthorized: false });
+  afterAll(() => certs.remove());
 
   it('trusts the server through tls_ca', async () => {
-    const receiver = await startReceiver(serverTls());
-    const run = createHeartbeat({ urls: [receiver.url], agent_id: 'a', tls_ca: pki.caFile });
+    const receiver = await startReceiver(serverTls(certs));
+    const run = createHeartbeat({ urls: [receiver.url], agent_id: 'a', tls_ca: certs.caFile });
     await connected(run);
     expect(receiver.beats).toHaveLength(1);
     expect(run.ownLogs()).toEqual([]);
   });
 
   it('refuses a server it cannot verify, and says why', async () => {
-    const receiver = await startReceiver(serverTls());
+    const receiver = await startReceiver(serverTls(certs));
     const run = createHeartbeat({ urls: [receiver.url], agent_id: 'a' });
     await connected(run);
     expect(receiver.beats).toHaveLength(0);
@@ -203,20 +201,20 @@ describe('outputs.heartbeat over TLS', () => {
   });
 
   it('accepts any server with insecure_skip_verify', async () => {
-    const receiver = await startReceiver(serverTls());
+    const receiver = await startReceiver(serverTls(certs));
     await connected(createHeartbeat({ urls: [receiver.url], agent_id: 'a', insecure_skip_verify: true }));
     expect(receiver.beats).toHaveLength(1);
   });
 
   it('presents the client certificate of tls_cert and tls_key', async () => {
-    const receiver = await startReceiver(serverTls());
-    await connected(createHeartbeat({ urls: [receiver.url], agent_id: 'a', tls_ca: pki.caFile, tls_cert: pki.clientCertFile, tls_key: pki.clientKeyFile }));
-    expect(receiver.last.clientCertificate).toBe('agent-client');
+    const receiver = await startReceiver(serverTls(certs));
+    await connected(createHeartbeat({ urls: [receiver.url], agent_id: 'a', tls_ca: certs.caFile, tls_cert: certs.client.cert, tls_key: certs.client.key }));
+    expect(receiver.last.clientCertificate).toBe('vigil-agent');
   });
 
   it('fails at start-up, naming the option, when a TLS file cannot be read', () => {
-    expect(() => createOutput(heartbeatOutput, { urls: ['https://127.0.0.1:9/'], agent_id: 'a', tls_ca: `${pki.dir}/missing.pem` })).toThrow(
-      `option "tls_ca": cannot read ${pki.dir}/missing.pem: ENOENT`,
+    expect(() => createOutput(heartbeatOutput, { urls: ['https://127.0.0.1:9/'], agent_id: 'a', tls_ca: `${certs.dir}/missing.pem` })).toThrow(
+      `option "tls_ca": cannot read ${certs.dir}/missing.pem: ENOENT`,
     );
   });
 });

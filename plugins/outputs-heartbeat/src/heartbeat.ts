@@ -27,8 +27,8 @@ interface BeatContext {
 export interface HeartbeatParts {
   settings: Settings;
   sender: Sender;
-  /** The host snapshot for `systemInfo`. */
-  systemInfo: () => Promise<object>;
+  /** `systemInfo`; `keep` makes this sample the start of the next one's span (false for a preview). */
+  systemInfo: (keep: boolean) => Promise<object>;
   /** Values blanked from anything sent or logged: header values and the token. */
   secrets: string[];
 }
@@ -93,7 +93,7 @@ export class Heartbeat implements OutputPlugin {
   /** The message each URL would get now, in `urls` order; nothing is sent or changed. */
   async preview(): Promise<Record<string, unknown>[]> {
     if (!this.settings.enabled) return [];
-    const context = await this.beatContext();
+    const context = await this.beatContext(false);
     return this.targets.map((t) => this.compose(t, context, false).message);
   }
 
@@ -105,7 +105,7 @@ export class Heartbeat implements OutputPlugin {
   }
 
   private async beatToIdleTargets(): Promise<void> {
-    const context = await this.beatContext();
+    const context = await this.beatContext(true);
     // A URL whose server asked for a pause (Retry-After) is left out silently: its failure said so.
     const now = Date.now();
     const due = this.targets.filter((t) => !t.heldBack(now));
@@ -169,7 +169,7 @@ export class Heartbeat implements OutputPlugin {
     return { message: format === 'spec' ? specMessage(facts) : telegrafMessage(facts), coverage };
   }
 
-  private async beatContext(): Promise<BeatContext> {
+  private async beatContext(keep: boolean): Promise<BeatContext> {
     const snapshot = this.ctx.stats.snapshot();
     const spec = this.settings.format === 'spec';
     return {
@@ -180,13 +180,13 @@ export class Heartbeat implements OutputPlugin {
       properties: spec
         ? propertiesToSend(defaultProperties(this.ctx.agent, PROCESS_SESSION_ID), this.settings.excludeProperties, this.settings.properties)
         : undefined,
-      systemInfo: this.settings.contents.systemInfo ? await this.systemInfo() : undefined,
+      systemInfo: this.settings.contents.systemInfo ? await this.systemInfo(keep) : undefined,
     };
   }
 
-  private async systemInfo(): Promise<object | undefined> {
+  private async systemInfo(keep: boolean): Promise<object | undefined> {
     try {
-      return await this.parts.systemInfo();
+      return await this.parts.systemInfo(keep);
     } catch (err) {
       this.reportOnce(`systemInfo left out: the host snapshot failed: ${(err as Error).message}`);
       return undefined;

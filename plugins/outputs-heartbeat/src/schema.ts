@@ -153,7 +153,7 @@ export const schema: OptionsSchema = {
       description: 'Default properties to leave out: os_type, runtime_version, process_session_id, agent_start_time.',
     },
     enabled: { type: 'boolean', default: true, description: 'false: send no heartbeats at all.' },
-    include_system_info: { type: 'boolean', default: false, description: 'Add `systemInfo`, the host snapshot of inputs.system (format "spec").' },
+    include_system_info: { type: 'boolean', default: false, description: 'Add `systemInfo`, the host as inputs.system reads it, under the TelemetryFlow agent\'s field names (format "spec").' },
     cloud_metadata: {
       type: 'boolean',
       default: true,

@@ -140,24 +140,48 @@ describe('outputs.heartbeat, format "spec"', () => {
     expect(off.ownLogs()).toEqual(['info disabled (enabled = false): no heartbeats are sent']);
   });
 
-  it('adds systemInfo, the host snapshot of inputs.system', async () => {
+  it('adds systemInfo under the TelemetryFlow agent\'s field names, read from this host', async () => {
     const receiver = await startReceiver();
     await connected(createHeartbeat({ urls: [receiver.url], agent_id: 'a', include_system_info: true, cloud_metadata: false }));
-    const info = receiver.last.body.systemInfo;
-    expect(info).toMatchObject({
-      hostname: expect.any(String),
-      os: process.platform,
-      kernelVersion: expect.any(String),
-      architecture: expect.any(String),
-      uptime: expect.any(Number),
-      cpuCores: expect.any(Number),
-      memoryTotal: expect.any(Number),
-      diskTotal: expect.any(Number),
-      isContainer: expect.any(Boolean),
-      cloudProvider: '',
-    });
+    const info = receiver.last.body.systemInfo as Record<string, unknown>;
+    const numbers = [
+      'uptime', 'bootTime', 'cpuCores', 'cpuLogicalCores', 'cpuPhysicalCores', 'cpuUsage', 'cpuUserPercent', 'cpuSystemPercent', 'cpuIdlePercent',
+      'cpuIowaitPercent', 'cpuStealPercent', 'cpuGuestPercent', 'cpuIrqPercent', 'cpuSoftirqPercent', 'cpuNicePercent', 'loadAvg1', 'loadAvg5', 'loadAvg15',
+      'memoryTotal', 'memoryUsed', 'memoryAvailable', 'memoryFree', 'memoryUsage', 'memoryCached', 'memoryBuffers', 'memoryActive', 'memoryInactive',
+      'memoryShared', 'memorySlab', 'memoryPageTables', 'memoryCommitted', 'memoryCommitLimit', 'memoryDirty', 'memoryWriteback', 'swapTotal', 'swapUsed',
+      'swapFree', 'swapIn', 'swapOut', 'pageFaultsMajor', 'pageFaultsMinor', 'diskReadBytes', 'diskWriteBytes', 'diskReadOps', 'diskWriteOps',
+      'diskReadTime', 'diskWriteTime', 'diskIoTime', 'diskWeightedIo', 'diskIoInProgress', 'networkBytesSent', 'networkBytesRecv', 'networkPacketsSent',
+      'networkPacketsRecv', 'networkErrorsIn', 'networkErrorsOut', 'networkDropsIn', 'networkDropsOut', 'networkFifoIn', 'networkFifoOut',
+      'tcpConnectionsEstablished', 'tcpConnectionsTimeWait', 'tcpConnectionsCloseWait', 'tcpConnectionsListen', 'tcpConnectionsSynSent',
+      'tcpConnectionsSynRecv', 'tcpConnectionsFinWait1', 'tcpConnectionsFinWait2', 'tcpConnectionsLastAck', 'tcpConnectionsClosing', 'tcpRetransmits',
+      'processCount', 'processRunning', 'processSleeping', 'processStopped', 'processZombie', 'processBlocked', 'threadCount', 'contextSwitches',
+      'interrupts', 'softInterrupts', 'openFileDescriptors', 'maxFileDescriptors', 'fileDescriptorsUsage', 'entropyAvailable',
+      'agentStartTime', 'agentUptime', 'collectionTime', 'collectionDuration',
+    ];
+    for (const field of numbers) expect([field, typeof info[field]]).toEqual([field, 'number']);
+    for (const field of ['hostname', 'os', 'kernelVersion', 'architecture', 'timezone', 'cpuModel', 'agentVersion']) expect([field, typeof info[field]]).toEqual([field, 'string']);
+    for (const field of ['isContainer', 'isVirtualized']) expect([field, typeof info[field]]).toEqual([field, 'boolean']);
+    expect(info).toMatchObject({ os: process.platform, agentVersion: VERSION });
     expect(info.cpuCores).toBeGreaterThan(0);
     expect(info.memoryTotal).toBeGreaterThan(0);
+    expect(info.processCount).toBeGreaterThan(0);
+    expect(info.cpuPerCore).toHaveLength(info.cpuCores as number);
+    expect((info.networkInterfaces as { isLoopback: boolean }[]).some((i) => i.isLoopback)).toBe(true);
+    // Not asked for, so not known: left out rather than sent empty. The first beat has no rates yet.
+    for (const field of ['cloudProvider', 'cloudInstanceId', 'cloudRegion', 'networkBytesSentRate', 'networkBytesRecvRate', 'diskIops']) expect(info).not.toHaveProperty(field);
+  });
+
+  it('the next heartbeat reports rates over the interval since the previous one, whatever a preview in between', async () => {
+    const receiver = await startReceiver();
+    const run = createHeartbeat({ urls: [receiver.url], agent_id: 'a', include_system_info: true, cloud_metadata: false });
+    await connected(run);
+    expect(receiver.last.body.systemInfo).not.toHaveProperty('networkBytesRecvRate');
+    const [preview] = await run.heartbeat.preview();
+    expect(preview.systemInfo).toHaveProperty('networkBytesRecvRate');
+    await run.heartbeat.beat();
+    const info = receiver.last.body.systemInfo as Record<string, unknown>;
+    expect(receiver.beats).toHaveLength(2);
+    for (const field of ['networkBytesRecvRate', 'networkBytesSentRate', 'diskIops']) expect([field, typeof info[field]]).toEqual([field, 'number']);
   });
 
   it('previews the message each URL would get, without sending anything, secrets blanked', async () => {

@@ -1,8 +1,7 @@
 import { newLogRecord, newMetric, type Item, type OutputPlugin, type WriteResult } from '@vigil/core';
-import { createOutput, writeContext } from '@vigil/core/testing';
+import { createOutput, freePort, makeTestCertificates, serverTls, writeContext, type TestCertificates } from '@vigil/core/testing';
 import http from './index.js';
-import { makeTestCertificates, serverTls, type TestCertificates } from './test-certificates.js';
-import { Receiver, refusedPort } from './test-receiver.js';
+import { Receiver } from './test-receiver.js';
 
 const cpu = newMetric('cpu', { usage_idle: 97.5, usage_user: 1.25 }, { host: 'web-01', cpu: 'cpu-total' }, 1763881200000);
 const diskFull = newLogRecord({ level: 'error', message: 'disk full', source: '/var/log/app.log', timestamp: 1763881201000 }, 'logs');
@@ -162,7 +161,7 @@ describe('outputs.http: what an answer means for the batch', () => {
   });
 
   it('a refused connection: retried', async () => {
-    const url = `http://127.0.0.1:${await refusedPort()}/write`;
+    const url = `http://127.0.0.1:${await freePort()}/write`;
     expect(await write(httpOutput({ url }))).toEqual({ outcome: 'retry', reason: `${url}: connection refused` });
   });
 

@@ -1,9 +1,9 @@
 import { Agent as HttpAgent, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import got, { type Got } from 'got';
+import type { TlsFiles } from '@vigil/core';
 import type { HttpOutputOptions } from './options.js';
 import type { RequestBody } from './request-body.js';
-import type { TlsMaterial } from './tls-files.js';
 
 export interface HttpAnswer {
   statusCode: number;
@@ -20,7 +20,7 @@ export class HttpRequest {
 
   constructor(
     private readonly options: HttpOutputOptions,
-    tls: TlsMaterial,
+    tls: TlsFiles,
     userAgent: string,
   ) {
     // Kept-alive connections, as Telegraf's; the agent's `timeout` closes one idle that long.
@@ -39,10 +39,10 @@ export class HttpRequest {
       followRedirect: false,
       agent: this.agents,
       https: {
-        certificateAuthority: tls.tls_ca,
-        certificate: tls.tls_cert,
-        key: tls.tls_key,
-        rejectUnauthorized: !options.insecure_skip_verify,
+        certificateAuthority: tls.ca,
+        certificate: tls.cert,
+        key: tls.key,
+        rejectUnauthorized: tls.rejectUnauthorized,
       },
     });
   }

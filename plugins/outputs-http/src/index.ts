@@ -1,9 +1,8 @@
-import { defineOutput, readSample, redactUrlCredentials, written, type WriteResult } from '@vigil/core';
+import { defineOutput, readSample, readTlsFiles, redactUrlCredentials, written, type WriteResult } from '@vigil/core';
 import { HttpRequest } from './http-request.js';
 import { checkHttpOutputOptions, schema, type HttpOutputOptions } from './options.js';
 import { requestBody, serializeBatch } from './request-body.js';
 import { answerOutcome, requestErrorOutcome } from './response-outcome.js';
-import { readTlsMaterial } from './tls-files.js';
 
 /** Every value a reason must not show: header values, basic auth and the URL's own credentials. */
 function secretsOf(o: HttpOutputOptions): string[] {
@@ -28,7 +27,7 @@ export default defineOutput<HttpOutputOptions>({
   check: checkHttpOutputOptions,
   create(ctx) {
     const o = ctx.options;
-    const request = new HttpRequest(o, readTlsMaterial(o), `vigil/${ctx.agent.version}`);
+    const request = new HttpRequest(o, readTlsFiles(o), `vigil/${ctx.agent.version}`);
     const shownUrl = redactUrlCredentials(o.url);
     const secrets = secretsOf(o);
     // A server may echo a header or the credentials back in its error body.

@@ -1,6 +1,5 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
-import { redactUrlCredentials, type OptionProblem, type OptionsSchema } from '@vigil/core';
-import { readTlsFile, TLS_OPTIONS } from './tls-files.js';
+import { redactUrlCredentials, tlsFileProblems, TLS_CLIENT_SCHEMA_PROPERTIES, type OptionProblem, type OptionsSchema } from '@vigil/core';
 
 export type DataFormat = 'influx' | 'json';
 
@@ -52,10 +51,7 @@ export const schema: OptionsSchema = {
       default: [],
       description: 'Status codes whose batch is dropped instead of retried, whatever their class (e.g. 409, 413).',
     },
-    tls_ca: { type: 'string', default: '', description: 'PEM file of CA certificates to trust instead of the system ones.' },
-    tls_cert: { type: 'string', default: '', description: 'PEM file of a client certificate (with `tls_key`).' },
-    tls_key: { type: 'string', default: '', description: "PEM file of the client certificate's private key." },
-    insecure_skip_verify: { type: 'boolean', default: false, description: 'Accept any server certificate (testing only).' },
+    ...TLS_CLIENT_SCHEMA_PROPERTIES,
   },
 };
 
@@ -111,15 +107,6 @@ export function checkHttpOutputOptions(o: HttpOutputOptions): OptionProblem[] {
   if (successes.length > 0) {
     problems.push({ option: 'non_retryable_statuscodes', message: `option "non_retryable_statuscodes": ${successes.join(', ')} is a success, not an error` });
   }
-  if (Boolean(o.tls_cert) !== Boolean(o.tls_key)) {
-    problems.push({ option: o.tls_cert ? 'tls_key' : 'tls_cert', message: 'options "tls_cert" and "tls_key" go together: set both or neither' });
-  }
-  for (const option of TLS_OPTIONS) {
-    try {
-      readTlsFile(option, o[option]);
-    } catch (err) {
-      problems.push({ option, message: (err as Error).message });
-    }
-  }
+  problems.push(...tlsFileProblems(o));
   return problems.filter((p): p is OptionProblem => p !== undefined);
 }

@@ -1,5 +1,5 @@
 import { RequestError, TimeoutError } from 'got';
-import { formatDuration, httpWriteResult, retryLater, type WriteResult } from '@vigil/core';
+import { formatDuration, httpWriteResult, retryLater, socketErrorText, type WriteResult } from '@vigil/core';
 import type { HttpAnswer } from './http-request.js';
 
 /**
@@ -11,16 +11,6 @@ export function answerOutcome(answer: HttpAnswer, shownUrl: string, nonRetryable
   const result = httpWriteResult(answer.statusCode, answer.headers, answer.body, nonRetryable);
   return result.outcome === 'written' ? result : { ...result, reason: `${shownUrl} answered ${result.reason}` };
 }
-
-const REASONS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  EPIPE: 'connection reset',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'host name lookup failed',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-};
 
 /**
  * No answer at all (refused, reset, timed out, a TLS failure, abandoned by the agent): always
@@ -35,7 +25,8 @@ function describeRequestError(err: unknown, timeoutMs: number): string {
     // got reports an aborted signal whose reason is a TimeoutError as a TimeoutError with no event.
     if (err instanceof TimeoutError && err.event) return `no answer within ${formatDuration(timeoutMs)} (timeout)`;
     if (err.name === 'AbortError' || err.name === 'TimeoutError') return 'abandoned: the write was cancelled by the agent';
-    if (REASONS[err.code]) return REASONS[err.code];
+    const words = socketErrorText(err.code);
+    if (words) return words;
   }
   return (err as Error).message.split('\n')[0];
 }

@@ -103,12 +103,3 @@ export class Receiver {
     });
   }
 }
-
-/** A port on 127.0.0.1 where nothing listens: connections are refused. */
-export async function refusedPort(): Promise<number> {
-  const server = createHttpServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

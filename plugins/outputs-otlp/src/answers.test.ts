@@ -1,7 +1,7 @@
 import { newLogRecord, newMetric, type Item, type OutputPlugin, type WriteResult } from '@vigil/core';
-import { writeContext } from '@vigil/core/testing';
+import { freePort, writeContext } from '@vigil/core/testing';
 import { clearOtelEnv, closeAll, metricsOf, otlpOutput, track } from './test-helpers.js';
-import { encodeRpcStatus, GrpcReceiver, HttpReceiver, refusedPort } from './test-receiver.js';
+import { encodeRpcStatus, GrpcReceiver, HttpReceiver } from './test-receiver.js';
 
 const T0 = 1763881200000;
 const cpu = newMetric('cpu', { usage_idle: 97.5 }, { cpu: 'cpu-total' }, T0, 'gauge');
@@ -87,7 +87,7 @@ describe('outputs.otlp over HTTP: what an answer means for the batch', () => {
   });
 
   it('a refused connection: retried', async () => {
-    const endpoint = `http://127.0.0.1:${await refusedPort()}`;
+    const endpoint = `http://127.0.0.1:${await freePort()}`;
     expect(await write(otlpOutput({ endpoint }).plugin)).toEqual({ outcome: 'retry', reason: `${endpoint}/v1/metrics: connection refused` });
   });
 
@@ -192,7 +192,7 @@ describe('outputs.otlp over gRPC: what an answer means for the batch', () => {
   });
 
   it('a refused connection: retried', async () => {
-    const address = `127.0.0.1:${await refusedPort()}`;
+    const address = `127.0.0.1:${await freePort()}`;
     const result = (await write(otlpOutput({ endpoint: address, protocol: 'grpc' }).plugin)) as { outcome: string; reason: string };
     expect(result.outcome).toBe('retry');
     expect(result.reason).toMatch(new RegExp(`^${address} \\(MetricsService/Export\\): gRPC UNAVAILABLE: .*ECONNREFUSED`));

@@ -1,4 +1,4 @@
-import { formatDuration, MAX_RETRY_AFTER_MS, parseRetryAfter, rejectBatch, retryLater, written, type WriteResult } from '@vigil/core';
+import { formatDuration, MAX_RETRY_AFTER_MS, parseRetryAfter, rejectBatch, retryLater, socketErrorText, written, type WriteResult } from '@vigil/core';
 import { RequestError, TimeoutError } from 'got';
 import type { PartialSuccess } from './request-body.js';
 import type { RpcStatus } from './rpc-status.js';
@@ -30,16 +30,6 @@ export function httpErrorResult(status: number, retryAfter: string | string[] | 
   return { result: RETRYABLE_HTTP.has(status) ? retryLater(reason, parseRetryAfter(retryAfter)) : rejectBatch(reason) };
 }
 
-const REASONS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  EPIPE: 'connection reset',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'host name lookup failed',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-};
-
 /** No HTTP answer at all: always retried, since none of these says anything about the data. */
 export function httpRequestErrorResult(err: unknown, shownUrl: string, timeoutMs: number): ExportResult {
   let what = (err as Error).message?.split('\n')[0] ?? String(err);
@@ -47,7 +37,7 @@ export function httpRequestErrorResult(err: unknown, shownUrl: string, timeoutMs
     // got reports an aborted signal whose reason is a TimeoutError as a TimeoutError with no event.
     if (err instanceof TimeoutError && err.event) what = `no answer within ${formatDuration(timeoutMs)} (timeout)`;
     else if (err.name === 'AbortError' || err.name === 'TimeoutError') what = 'abandoned: the write was cancelled by the agent';
-    else if (REASONS[err.code]) what = REASONS[err.code];
+    else what = socketErrorText(err.code) ?? what;
   }
   return { result: retryLater(`${shownUrl}: ${what}`) };
 }

@@ -1,10 +1,10 @@
 import { ChannelCredentials, Client, credentials, Metadata, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import type { TlsFiles } from '@vigil/core';
 import { exportWritten, grpcErrorResult, type ExportResult } from './export-result.js';
 import type { Signal, SignalSettings } from './export-settings.js';
 import type { ExportTransport } from './http-export.js';
 import { partialSuccessOf } from './request-body.js';
 import { decodeRpcStatus } from './rpc-status.js';
-import type { TlsMaterial } from './tls-files.js';
 
 export const GRPC_METHODS: Record<Signal, string> = {
   metrics: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
@@ -28,14 +28,14 @@ export class GrpcExport implements ExportTransport {
 
   constructor(
     private readonly settings: SignalSettings,
-    tls: TlsMaterial & { insecure: boolean },
+    tls: TlsFiles,
     userAgent: string,
   ) {
     const target = settings.grpc!;
     let creds: ChannelCredentials = credentials.createInsecure();
     if (target.secure) {
-      const verify = tls.insecure ? { rejectUnauthorized: false, checkServerIdentity: () => undefined } : {};
-      creds = credentials.createSsl(tls.tls_ca ?? null, tls.tls_key ?? null, tls.tls_cert ?? null, verify);
+      const verify = tls.rejectUnauthorized ? {} : { rejectUnauthorized: false, checkServerIdentity: () => undefined };
+      creds = credentials.createSsl(tls.ca ?? null, tls.key ?? null, tls.cert ?? null, verify);
     }
     this.client = new Client(target.address, creds, {
       'grpc.enable_retries': 0,

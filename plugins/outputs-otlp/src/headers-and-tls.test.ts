@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { newMetric, type OutputPlugin, type WriteResult } from '@vigil/core';
-import { writeContext } from '@vigil/core/testing';
+import { makeTestCertificates, readKeyPair, serverTls, writeContext, type TestCertificates } from '@vigil/core/testing';
 import { clearOtelEnv, closeAll, otlpOutput, track, withEnv } from './test-helpers.js';
-import { makeTestCertificates, serverTls, type TestCertificates } from './test-certificates.js';
 import { GrpcReceiver, HttpReceiver } from './test-receiver.js';
 
 const cpu = newMetric('cpu', { usage_idle: 97.5 }, { cpu: 'cpu-total' }, 1763881200000, 'gauge');
@@ -62,7 +61,7 @@ describe('outputs.otlp over TLS', () => {
   });
   afterAll(() => certs.remove());
 
-  const grpcTls = () => ({ ca: readFileSync(certs.caFile), cert: readFileSync(certs.server.cert), key: readFileSync(certs.server.key) });
+  const grpcTls = () => ({ ca: readFileSync(certs.caFile), ...readKeyPair(certs.server) });
 
   it('HTTPS: trusts the receiver through tls_ca and presents the client certificate', async () => {
     const receiver = track(await HttpReceiver.start(serverTls(certs)));

@@ -3,11 +3,11 @@ import { Agent as HttpsAgent } from 'node:https';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import got, { type Got } from 'got';
+import type { TlsFiles } from '@vigil/core';
 import { exportWritten, httpErrorResult, httpRequestErrorResult, type ExportResult } from './export-result.js';
 import type { SignalSettings } from './export-settings.js';
 import { CONTENT_TYPES, partialSuccessOf } from './request-body.js';
 import { decodeRpcStatus } from './rpc-status.js';
-import type { TlsMaterial } from './tls-files.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -44,7 +44,7 @@ export class HttpExport implements ExportTransport {
 
   constructor(
     private readonly settings: SignalSettings,
-    tls: TlsMaterial & { insecure: boolean },
+    tls: TlsFiles,
     userAgent: string,
   ) {
     this.json = settings.protocol === 'http/json';
@@ -59,7 +59,7 @@ export class HttpExport implements ExportTransport {
       throwHttpErrors: false,
       followRedirect: false,
       agent: this.agents,
-      https: { certificateAuthority: tls.tls_ca, certificate: tls.tls_cert, key: tls.tls_key, rejectUnauthorized: !tls.insecure },
+      https: { certificateAuthority: tls.ca, certificate: tls.cert, key: tls.key, rejectUnauthorized: tls.rejectUnauthorized },
     });
   }
 

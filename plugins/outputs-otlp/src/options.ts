@@ -1,6 +1,5 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
-import { redactUrlCredentials, type OptionProblem, type OptionsSchema } from '@vigil/core';
-import { readTlsFile, TLS_OPTIONS } from './tls-files.js';
+import { redactUrlCredentials, tlsFileProblems, TLS_CLIENT_SCHEMA_PROPERTIES, type OptionProblem, type OptionsSchema } from '@vigil/core';
 
 export const PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
@@ -64,10 +63,7 @@ export const schema: OptionsSchema = {
       default: false,
       description: "Also send the agent's own log entries logged since the last successful export, as log records.",
     },
-    tls_ca: { type: 'string', default: '', description: 'PEM file of CA certificates to trust instead of the system ones.' },
-    tls_cert: { type: 'string', default: '', description: 'PEM file of a client certificate (with `tls_key`).' },
-    tls_key: { type: 'string', default: '', description: "PEM file of the client certificate's private key." },
-    insecure_skip_verify: { type: 'boolean', default: false, description: 'Accept any server certificate (testing only).' },
+    ...TLS_CLIENT_SCHEMA_PROPERTIES,
   },
 };
 
@@ -108,15 +104,6 @@ export function checkFileOptions(o: OtlpOptions): OptionProblem[] {
   const problems: (OptionProblem | undefined)[] = [];
   for (const [name, value] of Object.entries(o.headers ?? {})) problems.push(headerProblem(name, value, 'option "headers"'));
   if (o.timeout !== undefined && o.timeout <= 0) problems.push({ option: 'timeout', message: 'option "timeout" must be longer than 0s' });
-  if (Boolean(o.tls_cert) !== Boolean(o.tls_key)) {
-    problems.push({ option: o.tls_cert ? 'tls_key' : 'tls_cert', message: 'options "tls_cert" and "tls_key" go together: set both or neither' });
-  }
-  for (const option of TLS_OPTIONS) {
-    try {
-      readTlsFile(option, o[option]);
-    } catch (err) {
-      problems.push({ option, message: (err as Error).message });
-    }
-  }
+  problems.push(...tlsFileProblems(o));
   return problems.filter((p): p is OptionProblem => p !== undefined);
 }

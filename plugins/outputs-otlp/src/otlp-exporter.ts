@@ -1,4 +1,4 @@
-import { MAX_RETRY_AFTER_MS, rejectBatch, retryLater, written, type Item, type LogEntry, type LogRecord, type Metric, type PluginContext, type WriteContext, type WriteResult } from '@vigil/core';
+import { MAX_RETRY_AFTER_MS, readTlsFiles, rejectBatch, retryLater, written, type Item, type LogEntry, type LogRecord, type Metric, type PluginContext, type WriteContext, type WriteResult } from '@vigil/core';
 import { BatchProgress } from './batch-progress.js';
 import type { ExportResult } from './export-result.js';
 import { SIGNALS, describeSettings, type Signal, type SignalSettings } from './export-settings.js';
@@ -12,7 +12,6 @@ import { PartialSuccessLog } from './partial-success-log.js';
 import { logsRequestBody, metricsRequestBody } from './request-body.js';
 import { agentResourceAttributes, readMachineId } from './resource-attributes.js';
 import { ResourceCache } from './resource-cache.js';
-import { readTlsMaterial } from './tls-files.js';
 
 /** What one half of a write came to; `ofBatch` is false for a request of agent log entries alone. */
 interface HalfResult {
@@ -59,7 +58,7 @@ export class OtlpExporter {
     hostId = readMachineId(),
   ) {
     const o = ctx.options;
-    const tls = { ...readTlsMaterial(o), insecure: o.insecure_skip_verify };
+    const tls = readTlsFiles(o);
     const userAgent = `vigil/${ctx.agent.version}`;
     const transport = (s: SignalSettings): ExportTransport => (s.protocol === 'grpc' ? new GrpcExport(s, tls, userAgent) : new HttpExport(s, tls, userAgent));
     this.transports = { metrics: transport(settings.metrics), logs: transport(settings.logs) };

@@ -261,12 +261,3 @@ export class CountingRelay {
     await new Promise((resolve) => this.server.close(resolve));
   }
 }
-
-/** A port on 127.0.0.1 where nothing listens: connections are refused. */
-export async function refusedPort(): Promise<number> {
-  const server = createHttpServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

@@ -1,4 +1,4 @@
-import { Agent, ConfigErrors, createEnvironment, logLevelOf, settlesBy, type AgentEnvironment, type Registry } from '@vigil/core/runtime';
+import { Agent, ConfigErrors, createEnvironment, CurrentAgent, logLevelOf, settlesBy, StatusServer, type AgentEnvironment, type Registry } from '@vigil/core/runtime';
 import { loadFromFlags, type SourceFlags } from '../load.js';
 
 /** How long past shutdown_timeout a stuck stop may take before vigil exits anyway. */
@@ -23,13 +23,20 @@ async function runOnce(agent: Agent): Promise<number> {
  */
 async function runForever(first: Agent, env: AgentEnvironment, flags: RunFlags, registry: Registry): Promise<number> {
   let agent = first;
-  let busy: Promise<unknown> = agent.start();
+  // What the status API reads; it outlives every reload.
+  const current = new CurrentAgent(first, env);
+  const api = first.config.api.listen ? new StatusServer({ listen: first.config.api.listen, token: first.config.api.token, view: current }) : undefined;
+  if (api) env.logger.info(`status API listening on ${await api.start()}`);
+  let busy: Promise<unknown> = agent.start().finally(() => {
+    if (current.phase === 'starting') current.phase = 'running';
+  });
   let reloading = false;
   let stopping = false;
   const log = env.logger;
 
   const reload = async () => {
     log.info('SIGHUP: reloading the configuration');
+    if (!stopping) current.phase = 'reloading';
     try {
       const config = await loadFromFlags(flags, registry);
       const next = new Agent(config, env);
@@ -37,6 +44,11 @@ async function runForever(first: Agent, env: AgentEnvironment, flags: RunFlags, 
       await agent.handOverTo(next);
       env.logger.level = logLevelOf({ ...config.agent, debug: flags.debug || config.agent.debug });
       agent = next;
+      current.agent = next;
+      if (api) {
+        api.useToken(config.api.token);
+        if (config.api.listen !== first.config.api.listen) log.warn(`[api] listen changed to ${JSON.stringify(config.api.listen)}; the status API keeps ${JSON.stringify(first.config.api.listen)} until vigil restarts`);
+      } else if (config.api.listen) log.warn('[api] was added; the status API starts when vigil restarts');
       // A stop that came meanwhile stops the new configuration, which holds the buffers now.
       if (stopping) return;
       await agent.start();
@@ -46,12 +58,14 @@ async function runForever(first: Agent, env: AgentEnvironment, flags: RunFlags, 
       log.error(`reload failed, keeping the running configuration: ${detail}`);
     } finally {
       reloading = false;
+      if (!stopping) current.phase = 'running';
     }
   };
 
   return new Promise((resolve) => {
     const stop = (signal: string) => {
       stopping = true;
+      current.phase = 'stopping';
       log.info(`${signal}: stopping, flushing outputs`);
       process.removeAllListeners('SIGHUP');
       process.removeAllListeners('SIGUSR1');
@@ -67,6 +81,7 @@ async function runForever(first: Agent, env: AgentEnvironment, flags: RunFlags, 
       }, budget);
       void (reloading ? busy : settlesBy(busy, Date.now() + timeout))
         .then(() => agent.stop())
+        .finally(() => api?.close())
         .then(
           () => resolve(0),
           (err: Error) => {

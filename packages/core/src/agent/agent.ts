@@ -143,11 +143,17 @@ export class Agent {
         await i.start(schedule);
       } catch (err) {
         i.stats.startup_errors++;
+        Object.assign(i.health, { lastError: (err as Error).message, lastErrorAt: Date.now() });
         i.log.error(`could not start: ${(err as Error).message}`);
       }
     }
     const names = (list: { id: string }[]) => (list.length > 0 ? list.map((p) => p.id).join(', ') : 'none');
     this.env.logger.info(`loaded inputs: ${names(this.inputs)}; processors: ${names(this.processors)}; outputs: ${names(this.outputs)}`);
+  }
+
+  /** The buffer settings an output was configured with (the status API reads its limits). */
+  bufferSettingsOf(output: RunningOutput): BufferSettings | undefined {
+    return this.configured.find((c) => c.output === output)?.buffer;
   }
 
   /** Gathers every polled input once; resolves true when none reported an error. */
@@ -198,6 +204,7 @@ export class Agent {
         if (!heir || heir.owned) return c.output.stop(deadline);
         await c.output.handOver(deadline);
         heir.owned = c.owned;
+        heir.output.inheritHealth(c.output.health);
       }),
     );
     await this.closeProcessors();

@@ -106,7 +106,7 @@ describe('config loading', () => {
 
   it('suggests the nearest plugin for an unknown one and the nearest section for an unknown table', async () => {
     expect(await errorsOf('[[inputs.dumy]]\n[agnt]\n')).toEqual([
-      'bad.toml:2: unknown section "agnt" (did you mean "agent"?); expected one of agent, global_tags, inputs, processors, outputs',
+      'bad.toml:2: unknown section "agnt" (did you mean "agent"?); expected one of agent, api, global_tags, inputs, processors, outputs',
       'bad.toml:1: inputs.dumy: unknown plugin (did you mean "dummy"?); `vigil plugins` lists those available',
     ]);
   });

@@ -3,8 +3,9 @@ import type { Registry } from '../registry.js';
 import type { OptionsSchema, PluginDefinition, PluginKind } from '../sdk/plugin.js';
 import { substituteEnv } from './env.js';
 import { ConfigError, ConfigErrors, didYouMean } from './errors.js';
-import type { AgentConfig, CommonOptions, LoadedConfig, PluginConfig, Where } from './model.js';
-import { AGENT_SCHEMA, COMMON_PROPERTIES } from './schemas.js';
+import type { AgentConfig, ApiConfig, CommonOptions, LoadedConfig, PluginConfig, Where } from './model.js';
+import { AGENT_SCHEMA, API_SCHEMA, COMMON_PROPERTIES } from './schemas.js';
+import { apiProblems } from './api-settings.js';
 import type { ConfigSource } from './sources.js';
 import { findKeyLines, lineOf, type KeyLines } from './toml-lines.js';
 import { compileGlobs } from '../pipeline/glob.js';
@@ -13,7 +14,7 @@ import { compileSchema, secretValues, type CompiledSchema } from './validator.js
 import { checkBufferDirectories } from './buffer-settings.js';
 
 const PLUGIN_KINDS: PluginKind[] = ['inputs', 'processors', 'outputs'];
-const TOP_LEVEL = ['agent', 'global_tags', ...PLUGIN_KINDS];
+const TOP_LEVEL = ['agent', 'api', 'global_tags', ...PLUGIN_KINDS];
 
 interface ParsedSource {
   source: ConfigSource;
@@ -23,6 +24,7 @@ interface ParsedSource {
 
 const compiledByDefinition = new WeakMap<PluginDefinition, CompiledSchema>();
 const agentSchema = compileSchema(AGENT_SCHEMA);
+const apiSchema = compileSchema(API_SCHEMA);
 
 function schemaWithCommonOptions(def: PluginDefinition): CompiledSchema {
   let compiled = compiledByDefinition.get(def);
@@ -82,6 +84,32 @@ function mergeAgent(parsed: ParsedSource[], errors: ConfigError[]): { agent: Age
     }
   }
   return { agent, agentWhere: (option) => ({ file: where.file, line: lineOf(where.lines, `agent.${option}`) }) };
+}
+
+/** `[api]` as `[agent]` is read: later sources override earlier keys. */
+function mergeApi(parsed: ParsedSource[], errors: ConfigError[]): ApiConfig {
+  const merged: Record<string, unknown> = {};
+  let where = { file: parsed[0]?.source.label ?? '(none)', lines: parsed[0]?.lines ?? new Map() };
+  for (const p of parsed) {
+    const api = p.doc.api;
+    if (api === undefined) continue;
+    if (!isTable(api)) {
+      errors.push(new ConfigError({ file: p.source.label, line: lineOf(p.lines, 'api') }, undefined, '"api" must be a table'));
+      continue;
+    }
+    Object.assign(merged, api);
+    where = { file: p.source.label, lines: p.lines };
+  }
+  const problems = apiSchema.validate(merged);
+  for (const e of problems) {
+    const hint = e.message.endsWith('is not allowed') ? didYouMean(e.option, apiSchema.knownOptions) : '';
+    errors.push(new ConfigError({ file: where.file, line: lineOf(where.lines, `api.${e.option}`) }, 'api', e.message + hint));
+  }
+  const api = merged as unknown as ApiConfig;
+  if (problems.length === 0) {
+    for (const e of apiProblems(api)) errors.push(new ConfigError({ file: where.file, line: lineOf(where.lines, `api.${e.option}`) }, 'api', e.message));
+  }
+  return api;
 }
 
 function splitOptions(def: PluginDefinition, table: Record<string, unknown>): { options: Record<string, unknown>; common: CommonOptions } {
@@ -225,6 +253,8 @@ export async function loadConfig(sources: ConfigSource[], registry: Registry): P
     }
   }
 
+  const api = mergeApi(parsed, errors);
+
   const globalTags: Record<string, string> = {};
   for (const p of parsed) {
     const tags = p.doc.global_tags;
@@ -236,7 +266,7 @@ export async function loadConfig(sources: ConfigSource[], registry: Registry): P
     Object.assign(globalTags, tags);
   }
 
-  const secrets = parsed.flatMap((p) => p.source.secrets);
+  const secrets = [...parsed.flatMap((p) => p.source.secrets), ...(api.token ? [api.token] : [])];
   const plugins = { inputs: [] as PluginConfig[], processors: [] as PluginConfig[], outputs: [] as PluginConfig[] };
   for (const p of parsed) for (const kind of PLUGIN_KINDS) plugins[kind].push(...loadPlugins(kind, p, registry, errors, secrets));
   if (errors.length > 0) throw new ConfigErrors(errors);
@@ -247,5 +277,5 @@ export async function loadConfig(sources: ConfigSource[], registry: Registry): P
 
   // Processors run in `order`, then config order (Array.prototype.sort is stable).
   plugins.processors.sort((a, b) => (a.common.order ?? Number.MAX_SAFE_INTEGER) - (b.common.order ?? Number.MAX_SAFE_INTEGER));
-  return { agent, globalTags, ...plugins, sources: parsed.map((p) => p.source.display), secrets };
+  return { agent, api, globalTags, ...plugins, sources: parsed.map((p) => p.source.display), secrets };
 }

@@ -29,6 +29,14 @@ export interface AgentConfig {
   when_full: WhenFull;
 }
 
+/** `[api]` after validation. */
+export interface ApiConfig {
+  /** "HOST:PORT"; '' leaves the status API off. */
+  listen: string;
+  /** '' when no token is required (loopback only). */
+  token: string;
+}
+
 /** The options every plugin accepts besides its own (only those that apply to its kind are set). */
 export interface CommonOptions extends SelectorOptions {
   alias?: string;
@@ -77,6 +85,7 @@ export interface PluginConfig {
 
 export interface LoadedConfig {
   agent: AgentConfig;
+  api: ApiConfig;
   globalTags: Record<string, string>;
   inputs: PluginConfig[];
   processors: PluginConfig[];

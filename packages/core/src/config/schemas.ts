@@ -45,6 +45,16 @@ export const AGENT_SCHEMA: OptionsSchema = {
   },
 };
 
+/** `[api]`: the status API. Off unless `listen` is set. */
+export const API_SCHEMA: OptionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    listen: { type: 'string', default: '', description: 'Address of the status API, "HOST:PORT" such as "127.0.0.1:8686"; off when empty.' },
+    token: { type: 'string', default: '', secret: true, description: 'When set, every path but /health needs "Authorization: Bearer <token>"; required for a listen address other than loopback.' },
+  },
+};
+
 const SELECTOR_PROPERTIES = {
   namepass: globList('Keep only items whose name matches one of these globs.'),
   namedrop: globList('Drop items whose name matches one of these globs.'),

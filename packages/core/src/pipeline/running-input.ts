@@ -23,6 +23,19 @@ export interface InputSchedule {
   roundInterval: boolean;
 }
 
+/** How an input's gathers are going, for the status API. */
+export interface InputHealth {
+  /** Milliseconds since the epoch when the last gather that finished (or timed out) started. */
+  lastGatherAt?: number;
+  /** How long it took; for one that timed out, the interval it overran. */
+  lastGatherDurationMs?: number;
+  /** Whether that gather reported an error or outlived its interval. */
+  lastGatherFailed: boolean;
+  /** The last error reported (a gather's, or a service input's). */
+  lastError?: string;
+  lastErrorAt?: number;
+}
+
 /**
  * One configured input: shapes what it gathers (names, selectors, tags) and hands it on,
  * runs its gathers on schedule, and keeps its statistics.
@@ -43,6 +56,7 @@ export class RunningInput {
   private pending = 0;
   private settledWaiters: (() => void)[] = [];
   private skippedSinceLog = 0;
+  readonly health: InputHealth = { lastGatherFailed: false };
 
   constructor(
     readonly config: PluginConfig,
@@ -122,6 +136,8 @@ export class RunningInput {
   /** Counts every error; logs one only when it differs from the last, so an outage is one line. */
   private reportError(message: string): void {
     this.stats.errors++;
+    this.health.lastError = message;
+    this.health.lastErrorAt = Date.now();
     if (this.errorRun?.message === message) {
       this.errorRun.repeats++;
       return;
@@ -155,6 +171,7 @@ export class RunningInput {
     const onStop = () => controller.abort();
     this.stopController.signal.addEventListener('abort', onStop, { once: true });
     const errorsBefore = this.stats.errors;
+    const startedAt = Date.now();
     const started = process.hrtime.bigint();
     const run = (async () => {
       try {
@@ -168,9 +185,12 @@ export class RunningInput {
       timeout = setTimeout(() => resolve('timeout'), this.schedule.intervalMs);
     });
     const settled = run.then(() => {
-      this.stats.gather_time_ns += Number(process.hrtime.bigint() - started);
+      const took = Number(process.hrtime.bigint() - started);
+      this.stats.gather_time_ns += took;
       this.stopController.signal.removeEventListener('abort', onStop);
       const clean = this.stats.errors === errorsBefore;
+      // A gather that overran its interval was recorded as failed already; its late end is not news.
+      if (this.health.lastGatherAt !== startedAt) Object.assign(this.health, { lastGatherAt: startedAt, lastGatherDurationMs: took / 1e6, lastGatherFailed: !clean });
       if (clean) this.endErrorRun();
       return clean;
     });
@@ -182,7 +202,9 @@ export class RunningInput {
       clearTimeout(timeout);
       if (outcome !== 'timeout') return outcome;
       this.stats.gather_timeouts++;
-      this.log.warn(`did not complete within its interval (${formatDuration(this.schedule.intervalMs)}); skipping gathers until it does`);
+      const overran = `did not complete within its interval (${formatDuration(this.schedule.intervalMs)})`;
+      Object.assign(this.health, { lastGatherAt: startedAt, lastGatherDurationMs: this.schedule.intervalMs, lastGatherFailed: true, lastError: overran, lastErrorAt: Date.now() });
+      this.log.warn(`${overran}; skipping gathers until it does`);
       controller.abort();
       return false;
     });

@@ -29,6 +29,33 @@ const MIN_STOP_FLUSH_MS = 1_000;
 /** The last try at stop starts this long before the deadline. */
 const LAST_TRY_MS = 250;
 
+/**
+ * How the output's destination is doing, for the status API: kept apart from the counters
+ * (which restart with each configuration), and handed to the same output after a reload.
+ */
+export interface OutputHealth {
+  /** Milliseconds since the epoch of the last write the destination accepted. */
+  lastSuccessAt?: number;
+  /** Failed connects and writes since the last accepted (or rejected) batch. */
+  consecutiveFailures: number;
+  /** The last failure or rejection, secrets blanked out. */
+  lastError?: string;
+  lastErrorAt?: number;
+  /** When the next try is due after a failure (ms since the epoch); unset while none is pending. */
+  retryAt?: number;
+}
+
+/** The buffer as the status API shows it. */
+export interface BufferView {
+  strategy: 'memory' | 'disk';
+  items: number;
+  bytes: number;
+  limit: number;
+  full: boolean;
+  /** Milliseconds since the epoch when the oldest item held was added. */
+  oldestAt?: number;
+}
+
 /** Where a flush may stop: after full batches only, or when the buffer is empty. */
 interface FlushMode {
   fullBatchesOnly: boolean;
@@ -64,6 +91,7 @@ export class RunningOutput {
   /** Inputs whose items this output has taken: the ones a full blocking buffer holds back. */
   private readonly feeders = new Set<string>();
   private attempt = { batchId: '', count: 0 };
+  health: OutputHealth = { consecutiveFailures: 0 };
 
   constructor(
     readonly config: PluginConfig,
@@ -92,6 +120,17 @@ export class RunningOutput {
 
   get hasBuffer(): boolean {
     return this.buffer !== undefined;
+  }
+
+  /** The buffer now; undefined before start() gave it one and after a reload took it away. */
+  bufferView(): BufferView | undefined {
+    const b = this.buffer;
+    return b && { strategy: b.strategy, items: b.length, bytes: b.bytes, limit: b.limit, full: b.full, oldestAt: b.oldestAt };
+  }
+
+  /** A reload: the same output of the next configuration goes on from where this one's destination was. */
+  inheritHealth(previous: OutputHealth): void {
+    this.health = { ...previous };
   }
 
   /** Counts what the buffer dropped; logged at the next flush, one line per reason. */
@@ -185,8 +224,9 @@ export class RunningOutput {
         return true;
       } catch (err) {
         this.stats.startup_errors++;
-        const wait = this.backOff();
-        this.log.error(`could not connect: ${(err as Error).message}; retry in ${formatDuration(wait)}`);
+        const failure = `could not connect: ${(err as Error).message}`;
+        const wait = this.backOff(failure);
+        this.log.error(`${failure}; retry in ${formatDuration(wait)}`);
         return false;
       } finally {
         this.connecting = undefined;
@@ -195,10 +235,15 @@ export class RunningOutput {
     return this.connecting;
   }
 
-  /** Counts a failure and schedules the next attempt; returns the wait in ms. */
-  private backOff(retryAfterMs?: number): number {
+  /** Counts a failure (`reason`, as logged) and schedules the next attempt; returns the wait in ms. */
+  private backOff(reason: string, retryAfterMs?: number): number {
     if (this.retries.failures > 0) this.stats.retries++;
     const wait = this.retries.fail(retryAfterMs);
+    const now = Date.now();
+    this.health.consecutiveFailures++;
+    this.health.lastError = this.redact(reason);
+    this.health.lastErrorAt = now;
+    this.health.retryAt = now + wait;
     clearTimeout(this.retryTimer);
     if (!this.stopped) {
       this.retryTimer = setTimeout(() => void this.flush(false), wait);
@@ -246,8 +291,9 @@ export class RunningOutput {
       .catch((err: Error) => {
         // The buffer failed (a disk error): the batch stays where it was; try again later.
         this.stats.errors++;
-        const wait = this.backOff();
-        this.log.error(`buffer: ${err.message}; retry in ${formatDuration(wait)}`);
+        const failure = `buffer: ${err.message}`;
+        const wait = this.backOff(failure);
+        this.log.error(`${failure}; retry in ${formatDuration(wait)}`);
         return false;
       })
       .finally(() => {
@@ -276,15 +322,20 @@ export class RunningOutput {
       }
       if (result.outcome === 'retry') {
         this.stats.errors++;
-        const wait = this.backOff(result.retryAfterMs);
-        this.log.error(`write of ${batch.items.length} items failed: ${result.reason}; ${buffer.length} items kept, retry in ${formatDuration(wait)}`);
+        const failure = `write of ${batch.items.length} items failed: ${result.reason}`;
+        const wait = this.backOff(failure, result.retryAfterMs);
+        this.log.error(`${failure}; ${buffer.length} items kept, retry in ${formatDuration(wait)}`);
         this.updateBufferStats();
         return false;
       }
       await buffer.remove(batch);
       this.retries.succeed();
-      if (result.outcome === 'written') this.stats.metrics_written += batch.items.length;
-      else this.reject(batch, result.reason);
+      this.health.consecutiveFailures = 0;
+      this.health.retryAt = undefined;
+      if (result.outcome === 'written') {
+        this.stats.metrics_written += batch.items.length;
+        this.health.lastSuccessAt = Date.now();
+      } else this.reject(batch, result.reason);
       this.updateBufferStats();
       this.wakeRoomWaiters();
     }
@@ -320,6 +371,8 @@ export class RunningOutput {
 
   private reject(batch: BufferedBatch, reason: string): void {
     this.stats.metrics_rejected += batch.items.length;
+    this.health.lastError = this.redact(`rejected ${batch.items.length} items: ${reason}`);
+    this.health.lastErrorAt = Date.now();
     const kept = this.rejected?.keep(batch, this.redact(reason));
     this.log.error(`rejected ${batch.items.length} items for good: ${reason}${kept ? `; kept in ${kept}` : ''}`);
   }

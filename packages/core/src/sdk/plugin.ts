@@ -147,6 +147,11 @@ export interface OutputPlugin {
   close?(): Promise<void> | void;
   /** What the output would send now, for `vigil heartbeat --print` style previews. */
   preview?(): Promise<unknown> | unknown;
+  /**
+   * The policy in force that the destination gave this output (outputs.ingest's edge policy),
+   * shown by the status API under `policy`. Plain JSON; secrets are blanked out before it is shown.
+   */
+  policy?(): unknown;
 }
 
 export interface InputDefinition<O = Record<string, unknown>> extends DefinitionBase<O> {

@@ -1,6 +1,7 @@
 /**
  * Helpers for plugin tests, built-in or third-party: they validate options with the same
- * schema checks the agent uses and run a plugin with a real logger, statistics and log ring.
+ * schema checks the agent uses, run a plugin with a real logger, statistics and log ring, and
+ * make what a test talks to: certificates from a throw-away CA, free ports on 127.0.0.1.
  */
 import { pino } from 'pino';
 import { compileSchema } from '../config/validator.js';
@@ -10,6 +11,9 @@ import { LogRing } from '../log/ring.js';
 import { Stats, type StatsReader } from '../stats/stats.js';
 import type { Accumulator, AgentInfo, DeliveryGroup, PluginState, InputDefinition, OutputDefinition, PluginContext, PluginDefinition, ProcessorDefinition, WriteContext } from '../sdk/plugin.js';
 import { VERSION } from '../version.js';
+
+export { makeTestCertificates, readKeyPair, serverTls, type CertificateRequest, type KeyPair, type TestCertificates } from './test-certificates.js';
+export { freePort } from './free-port.js';
 
 /** Validates `options` against the plugin's schema (defaults applied, durations → ms). Throws on problems. */
 export function checkOptions<O>(def: PluginDefinition, options: Record<string, unknown>): O {

@@ -11,6 +11,7 @@ import { ByteWriter } from './item-codec.js';
 import { appendRecord } from './record-framing.js';
 import { listSegmentFiles, scanSegment, Segment, segmentFileName } from './segment-files.js';
 import { SegmentReader, type ReadRecords } from './segment-reader.js';
+import { RecentItems } from './recent-items.js';
 import { createReserve, releaseReserve, syncDirectory, TEMP_SUFFIX } from './state-files.js';
 
 /**
@@ -49,6 +50,8 @@ const DEFAULT_SEGMENT_BYTES = 8 * 1024 * 1024;
 /** A queue this large is written at once instead of at the end of the event-loop turn. */
 const COMMIT_BYTES = 1024 * 1024;
 const SPARE_WRITERS = 4;
+/** How many of the items appended last are kept as objects, so batches formed soon need no read-back. */
+const RECENT_ITEMS = 10_000;
 /** Acknowledged segments are deleted at most this often (each deletion costs two fsyncs), or at once on a full disk. */
 const DELETE_INTERVAL_MS = 1000;
 
@@ -107,6 +110,7 @@ export class DiskBuffer implements ItemBuffer {
   /** The batch that was in flight when the buffer was last stopped, until it is offered again. */
   private reopened?: OpenBatch;
   private nextSeq = 1;
+  private readonly recent = new RecentItems(RECENT_ITEMS);
   private held = 0;
   private storedBytes = 0;
   private queuedBytes = 0;
@@ -231,6 +235,7 @@ export class DiskBuffer implements ItemBuffer {
     if (this.tailBytes > 0 && this.tailBytes + size > this.segmentBytes) chunk = this.moveToNewSegment(chunk, start, size, seq, now);
     if (chunk.receipts.length === 0) chunk.firstAddedAt = now;
     chunk.receipts.push(receipt);
+    this.recent.push(seq, item, now);
     this.nextSeq++;
     this.held++;
     this.queuedBytes += size;
@@ -594,6 +599,7 @@ export class DiskBuffer implements ItemBuffer {
       this.recycle(chunk);
     }
     this.nextSeq = chunks[0]!.firstSeq;
+    this.recent.forgetFrom(this.nextSeq);
     this.droppedThrough = Math.min(this.droppedThrough, this.nextSeq - 1);
     this.held -= count;
     this.queuedBytes = 0;
@@ -690,7 +696,8 @@ export class DiskBuffer implements ItemBuffer {
       }
     }
     if (!batch) {
-      const read = await this.reader.read(this.segments, Math.max(this.acknowledgedThrough, this.droppedThrough), Infinity, max);
+      const after = Math.max(this.acknowledgedThrough, this.droppedThrough);
+      const read = this.recent.take(after, max) ?? (await this.reader.read(this.segments, after, Infinity, max));
       // drop_oldest may have dropped some of these while they were read.
       let skip = 0;
       while (skip < read.seqs.length && read.seqs[skip]! <= this.droppedThrough) skip++;

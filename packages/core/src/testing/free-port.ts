@@ -1,0 +1,13 @@
+import { createServer, type AddressInfo } from 'node:net';
+
+/**
+ * A port on 127.0.0.1 that was free a moment ago: for a test server to take, or, left alone,
+ * one where connections are refused.
+ */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
