@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Item } from '../model/item.js';
 import type { BufferedBatch, BufferEvents, ItemBuffer, Receipt, WhenFull } from './buffer.js';
+import { coarseNow } from './coarse-clock.js';
 
 /**
  * The default buffer: a ring of at most `limit` items in memory, plus the batch in flight,
@@ -12,10 +13,12 @@ export class MemoryBuffer implements ItemBuffer {
   readonly bytes = 0;
   private readonly items: (Item | undefined)[];
   private readonly receipts: (Receipt | undefined)[];
-  private readonly addedAt: number[];
+  /** Typed, so a time is stored without allocating a number per item. */
+  private readonly addedAt: Float64Array;
   private head = 0;
   private count = 0;
   private inFlight?: BufferedBatch & { receipts: (Receipt | undefined)[]; addedAt: number };
+  private inFlightCount = 0;
 
   constructor(
     readonly limit: number,
@@ -24,15 +27,15 @@ export class MemoryBuffer implements ItemBuffer {
   ) {
     this.items = new Array(limit);
     this.receipts = new Array(limit);
-    this.addedAt = new Array(limit);
+    this.addedAt = new Float64Array(limit);
   }
 
   get length(): number {
-    return this.count + (this.inFlight?.items.length ?? 0);
+    return this.count + this.inFlightCount;
   }
 
   get full(): boolean {
-    return this.length >= this.limit;
+    return this.count + this.inFlightCount >= this.limit;
   }
 
   get oldestAt(): number | undefined {
@@ -49,10 +52,11 @@ export class MemoryBuffer implements ItemBuffer {
       this.shift()?.settle(true);
       this.events.dropped(1, 'oldest');
     }
-    const slot = (this.head + this.count) % this.limit;
+    let slot = this.head + this.count;
+    if (slot >= this.limit) slot -= this.limit;
     this.items[slot] = item;
     this.receipts[slot] = receipt;
-    this.addedAt[slot] = Date.now();
+    this.addedAt[slot] = coarseNow();
     this.count++;
   }
 
@@ -61,7 +65,7 @@ export class MemoryBuffer implements ItemBuffer {
     const receipt = this.receipts[this.head];
     this.items[this.head] = undefined;
     this.receipts[this.head] = undefined;
-    this.head = (this.head + 1) % this.limit;
+    if (++this.head === this.limit) this.head = 0;
     this.count--;
     return receipt;
   }
@@ -80,6 +84,7 @@ export class MemoryBuffer implements ItemBuffer {
     const id = randomUUID();
     const itemIds = items.map((_, i) => `${id}:${i}`);
     this.inFlight = { id, items, itemIds, receipts, addedAt };
+    this.inFlightCount = n;
     return this.inFlight;
   }
 
@@ -87,12 +92,14 @@ export class MemoryBuffer implements ItemBuffer {
     if (this.inFlight !== batch) return;
     for (const receipt of this.inFlight.receipts) receipt?.settle(true);
     this.inFlight = undefined;
+    this.inFlightCount = 0;
   }
 
   close(): number {
     const left = this.length;
     for (const receipt of this.inFlight?.receipts ?? []) receipt?.settle(false);
     this.inFlight = undefined;
+    this.inFlightCount = 0;
     while (this.count > 0) this.shift()?.settle(false);
     return left;
   }

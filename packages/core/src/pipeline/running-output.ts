@@ -90,6 +90,7 @@ export class RunningOutput {
   private roomWaiters: (() => void)[] = [];
   /** Inputs whose items this output has taken: the ones a full blocking buffer holds back. */
   private readonly feeders = new Set<string>();
+  private lastFeeder = '';
   private attempt = { batchId: '', count: 0 };
   health: OutputHealth = { consecutiveFailures: 0 };
 
@@ -168,7 +169,10 @@ export class RunningOutput {
       this.rename(item);
     }
     this.stats.metrics_added++;
-    this.feeders.add(source.inputId);
+    if (source.inputId !== this.lastFeeder) {
+      this.lastFeeder = source.inputId;
+      this.feeders.add(source.inputId);
+    }
     source.delivery?.hold();
     buffer.add(item, source.delivery);
     this.stats.buffer_size = buffer.length;
