@@ -1,9 +1,9 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
-import { redactUrlCredentials, tlsFileProblems, TLS_CLIENT_SCHEMA_PROPERTIES, type OptionProblem, type OptionsSchema } from '@vigil/core';
+import { redactUrlCredentials, tlsFileProblems, TLS_CLIENT_SCHEMA_PROPERTIES, type OptionProblem, type OptionsSchema, type TlsFileOptions } from '@vigil/core';
 
 export type DataFormat = 'influx' | 'json';
 
-export interface HttpOutputOptions {
+export interface HttpOutputOptions extends TlsFileOptions {
   url: string;
   method: 'POST' | 'PUT' | 'PATCH';
   data_format: DataFormat;
@@ -16,10 +16,6 @@ export interface HttpOutputOptions {
   /** Milliseconds; 0: idle connections are kept until the server closes them. */
   idle_conn_timeout: number;
   non_retryable_statuscodes: number[];
-  tls_ca: string;
-  tls_cert: string;
-  tls_key: string;
-  insecure_skip_verify: boolean;
 }
 
 export const schema: OptionsSchema = {

@@ -1,4 +1,4 @@
-import { tlsFileProblems, TLS_CLIENT_SCHEMA_PROPERTIES, type OptionProblem, type OptionsSchema } from '@vigil/core';
+import { tlsFileProblems, TLS_CLIENT_SCHEMA_PROPERTIES, type OptionProblem, type OptionsSchema, type TlsFileOptions } from '@vigil/core';
 import { parseServer } from './broker-address.js';
 import { AGENT_FIELDS, parseTopicTemplate, type TopicField } from './topic-template.js';
 
@@ -6,7 +6,7 @@ export type DataFormat = 'influx' | 'json';
 export type Layout = 'non-batch' | 'batch' | 'field';
 export type Qos = 0 | 1 | 2;
 
-export interface MqttOutputOptions {
+export interface MqttOutputOptions extends TlsFileOptions {
   servers: string[];
   protocol: '3.1.1' | '5';
   topic: string;
@@ -23,10 +23,6 @@ export interface MqttOutputOptions {
   client_id: string;
   username: string;
   password: string;
-  tls_ca: string;
-  tls_cert: string;
-  tls_key: string;
-  insecure_skip_verify: boolean;
   will_topic: string;
   will_payload: string;
   will_retain: boolean;

@@ -1,4 +1,4 @@
-import { parseDuration, redactUrlCredentials, tlsFileProblems, TLS_CLIENT_SCHEMA_PROPERTIES, type OptionProblem, type OptionsSchema } from '@vigil/core';
+import { parseDuration, redactUrlCredentials, tlsFileProblems, TLS_CLIENT_SCHEMA_PROPERTIES, type OptionProblem, type OptionsSchema, type TlsFileOptions } from '@vigil/core';
 import { readAuthFile, AUTH_FILE_OPTIONS } from './auth-files.js';
 import { SubjectTemplate, subjectCovers, subjectProblem } from './subject-template.js';
 
@@ -22,7 +22,7 @@ export interface JetStreamOptions {
   async_ack_timeout: number;
 }
 
-export interface NatsOutputOptions {
+export interface NatsOutputOptions extends TlsFileOptions {
   servers: string[];
   subject: string;
   name: string;
@@ -32,10 +32,6 @@ export interface NatsOutputOptions {
   credentials: string;
   nkey_seed: string;
   secure: boolean;
-  tls_ca: string;
-  tls_cert: string;
-  tls_key: string;
-  insecure_skip_verify: boolean;
   data_format: DataFormat;
   use_batch_format: boolean;
   jetstream?: JetStreamOptions;

@@ -1,5 +1,5 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
-import { redactUrlCredentials, tlsFileProblems, TLS_CLIENT_SCHEMA_PROPERTIES, type OptionProblem, type OptionsSchema } from '@vigil/core';
+import { redactUrlCredentials, tlsFileProblems, TLS_CLIENT_SCHEMA_PROPERTIES, type OptionProblem, type OptionsSchema, type TlsFileOptions } from '@vigil/core';
 
 export const PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
@@ -10,7 +10,7 @@ export type Compression = (typeof COMPRESSIONS)[number];
  * The options as validated. The five the OTLP exporter environment variables can fill in have
  * no schema default: unset means "ask the environment, then the default" (see export-settings.ts).
  */
-export interface OtlpOptions {
+export interface OtlpOptions extends TlsFileOptions {
   endpoint?: string;
   protocol?: Protocol;
   compression?: Compression;
@@ -19,10 +19,6 @@ export interface OtlpOptions {
   headers?: Record<string, string>;
   resource_attributes: Record<string, string>;
   include_agent_logs: boolean;
-  tls_ca: string;
-  tls_cert: string;
-  tls_key: string;
-  insecure_skip_verify: boolean;
 }
 
 export const schema: OptionsSchema = {
