@@ -204,6 +204,7 @@ export class Agent {
         if (!heir || heir.owned) return c.output.stop(deadline);
         await c.output.handOver(deadline);
         heir.owned = c.owned;
+        c.owned = undefined;
         heir.output.inheritHealth(c.output.health);
       }),
     );

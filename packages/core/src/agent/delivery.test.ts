@@ -115,8 +115,16 @@ async function agentFor(toml: string, reuseEnv = false): Promise<Agent> {
   for (const d of [scripted, numbers, positioned, unanswered]) registry.add(d, 'test');
   const config = await loadConfig([{ label: 't.toml', display: 't.toml', dir, text: toml, secrets: [] }], registry);
   if (!reuseEnv || !env) env = createEnvironment({ ...config.agent, logfile: join(dir, 'agent.log') });
-  return new Agent(config, env);
+  const agent = new Agent(config, env);
+  made.push(agent);
+  return agent;
 }
+
+/** Every agent a test made, stopped after it even when it failed, so no timer outlives the test. */
+const made: Agent[] = [];
+afterEach(async () => {
+  await Promise.all(made.splice(0).map((a) => a.stop().catch(() => undefined)));
+});
 
 async function until(condition: () => boolean, what: string): Promise<void> {
   const giveUp = Date.now() + 10_000;

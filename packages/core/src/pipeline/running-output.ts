@@ -250,7 +250,9 @@ export class RunningOutput {
     this.health.retryAt = now + wait;
     clearTimeout(this.retryTimer);
     if (!this.stopped) {
-      this.retryTimer = setTimeout(() => void this.flush(false), wait);
+      // This timer is the backoff: a timer may fire a millisecond before Date.now() says it is
+      // due, so its flush does not check the backoff again (it would skip until the next flush).
+      this.retryTimer = setTimeout(() => void this.flush(false, true), wait);
       this.retryTimer.unref();
     }
     return wait;
