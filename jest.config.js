@@ -12,6 +12,8 @@ export default {
     '^@vigil/core$': '<rootDir>/packages/core/src/index.ts',
     '^@vigil/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
     '^@vigil/core/runtime$': '<rootDir>/packages/core/src/runtime.ts',
+    '^@vigil/core/http$': '<rootDir>/packages/core/src/http.ts',
+    '^@vigil/host$': '<rootDir>/packages/host/src/index.ts',
     '^@vigil/((?:inputs|processors|outputs)-[a-z-]+)$': '<rootDir>/plugins/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

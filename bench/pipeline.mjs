@@ -42,7 +42,7 @@ registry.add(override, '@vigil/processors-override');
 const toml = (n, buffer) => `
 [agent]
   metric_batch_size = 1000
-  metric_buffer_limit = ${buffer ? 100_000_000 : 10000}
+  metric_buffer_limit = ${buffer ? 10_000_000 : 10000}
 ${buffer ? `  buffer_strategy = "disk"\n  buffer_directory = "${buffer}"\n  buffer_max_size = "8GiB"` : ''}
 [global_tags]
   dc = "eu"

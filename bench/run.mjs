@@ -7,6 +7,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const benches = [
   ['core', `${root}bench/pipeline.mjs`],
   ['buffers', `${root}bench/buffers.mjs`],
+  ['package', `${root}packaging/bench.mjs`],
+  ['processors', `${root}bench/processors.mjs`],
+  ['logs to file, through the CLI', `${root}bench/logs-to-file.mjs`],
 ];
 for (const dir of readdirSync(`${root}plugins`).sort()) {
   const path = `${root}plugins/${dir}/bench/bench.mjs`;

@@ -44,7 +44,7 @@ const FIXED = 1 + 8 + 1 + 7 + 1 + 7 + 1 + 7 + 1 + 12;
 
 /**
  * The lines of one `vigil top` frame: a header with the agent's status, the reasons it is not
- * ok, then one row per input and output with items/s in and out (from this poll and the one
+ * ok, then one row per input, processor and output (in pipeline order) with items/s in and out (from this poll and the one
  * before), errors, buffer fill and state. Every line fits `width` columns.
  */
 export function renderTop(current: StatusSample | undefined, previous: StatusSample | undefined, options: ScreenOptions): string[] {
@@ -83,9 +83,15 @@ export function renderTop(current: StatusSample | undefined, previous: StatusSam
     lines.push(row('PLUGIN', 'STATE', 'IN/s', 'OUT/s', 'ERRORS', 'BUFFER', true));
     const before = new Map<string, { in?: number; out?: number }>();
     for (const i of previous?.doc.inputs ?? []) before.set(`i ${i.id}`, { in: i.gathered });
+    // Older agents have no processors in their status.
+    for (const p of previous?.doc.processors ?? []) before.set(`p ${p.id}`, { in: p.received, out: p.emitted });
     for (const o of previous?.doc.outputs ?? []) before.set(`o ${o.id}`, { in: o.added, out: o.written });
     for (const i of doc.inputs) {
       lines.push(row(i.id, i.state, rate(i.gathered, before.get(`i ${i.id}`)?.in, seconds), '-', String(i.errors), ''));
+    }
+    for (const p of doc.processors ?? []) {
+      const b = before.get(`p ${p.id}`);
+      lines.push(row(p.id, '-', rate(p.received, b?.in, seconds), rate(p.emitted, b?.out, seconds), String(p.errors), ''));
     }
     for (const o of doc.outputs) {
       const b = before.get(`o ${o.id}`);

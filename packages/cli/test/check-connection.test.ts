@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requireTool } from '@vigil/core/testing';
 import { runCli } from './cli-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-check-'));
@@ -34,7 +35,7 @@ beforeAll(async () => {
   [port, closedPort] = [await freePort(), await freePort()];
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\n`);
-  broker = spawn('/usr/sbin/mosquitto', ['-c', conf], { stdio: 'ignore' });
+  broker = spawn(requireTool('mosquitto', 'mosquitto'), ['-c', conf], { stdio: 'ignore' });
   await untilListening(port);
 });
 afterAll(() => broker.kill('SIGKILL'));
@@ -48,8 +49,8 @@ it('connects each output once and says which could not, naming the server, with 
   const { code, stdout } = await runCli(['check-connection', '--config', config]);
   const rows = stdout.trim().split('\n').slice(2).map((line) => line.split(/\s{2,}/));
   expect(rows.map((r) => r.slice(0, 2))).toEqual([
-    ['up', 'ok'],
-    ['down', 'failed'],
+    ['outputs.mqtt::up', 'ok'],
+    ['outputs.mqtt::down', 'failed'],
     ['outputs.file', 'ok'],
   ]);
   expect(rows[1][2]).toContain(`127.0.0.1:${closedPort}`);

@@ -5,6 +5,7 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { requireTool } from '@vigil/core/testing';
 import { CLI, killLeftovers, REPO, runCli, startCli, waitFor } from './cli-process.js';
 
 // The real CLI with the status API on a free loopback port, one output that always gets 503,
@@ -124,7 +125,7 @@ describe('the status API of a running vigil', () => {
   }
   const status = async () => (await get('/.well-known/engine-status')).json();
   const output = (doc: { outputs: OutputDoc[] }, id: string) => doc.outputs.find((o) => o.id === id)!;
-  const tmux = (...args: string[]) => spawnSync('tmux', ['-L', tmuxSocket, ...args], { encoding: 'utf8', env: { ...process.env, TERM: 'xterm-256color' } });
+  const tmux = (...args: string[]) => spawnSync(requireTool('tmux', 'tmux'), ['-L', tmuxSocket, ...args], { encoding: 'utf8', env: { ...process.env, TERM: 'xterm-256color' } });
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -205,7 +206,7 @@ describe('the status API of a running vigil', () => {
   it('serves every counter as Prometheus text that promtool accepts', async () => {
     const { body, headers } = await get('/metrics');
     expect(headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
-    const check = spawnSync('/usr/bin/promtool', ['check', 'metrics'], { input: body, encoding: 'utf8' });
+    const check = spawnSync(requireTool('promtool', 'prometheus'), ['check', 'metrics'], { input: body, encoding: 'utf8' });
     expect({ code: check.status, out: check.stdout + check.stderr }).toEqual({ code: 0, out: '' });
     const labels = (id: string, plugin: string, alias: string) => `{id="${id}",plugin="${plugin}",alias="${alias}"}`;
     const broken = labels('outputs.http:broken', 'outputs.http', 'broken');
@@ -231,7 +232,7 @@ describe('the status API of a running vigil', () => {
 
   it('shows the status page in Chromium, after the token is given, with the failing output failing', async () => {
     browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
+      executablePath: requireTool('chromium', 'chromium'),
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     const context = await browser.newContext({ viewport: { width: 1100, height: 1000 } });

@@ -39,6 +39,8 @@ function doc(gathered: number, written: number, over: Partial<EngineStatus> = {}
     policy: {},
     agent: { gathered, written, dropped: 0, rejected: 0, filtered: 0, gatherErrors: 0, gatherTimeouts: 0, logErrors: 0, logWarnings: 0 },
     inputs: [{ id: 'inputs.system', plugin: 'inputs.system', alias: null, state: 'ok', reasons: [], gathered, errors: 0, gatherTimeouts: 0, gathersSkipped: 0, gatherSecondsTotal: 0, lastGatherAt: null, lastGatherDurationSeconds: null, lastError: null, lastErrorAt: null }],
+    // A filter that lets through as many as the file output writes.
+    processors: [{ id: 'processors.filter', plugin: 'processors.filter', alias: null, received: gathered, emitted: written, dropped: gathered - written, errors: 2, processSecondsTotal: 0, lastError: null, lastErrorAt: null }],
     outputs: [
       output('outputs.file:local', { added: gathered, written }),
       output('outputs.http:a-rather-long-alias-for-the-central-collector', { state: 'failing', added: gathered, written: 0, errors: 3, buffer: { strategy: 'disk', items: 4500, bytes: 1, limit: 5000, maxBytes: 10, whenFull: 'block', fill: 0.9, oldestAgeSeconds: 1 } }),
@@ -54,9 +56,10 @@ describe('the vigil top screen', () => {
     // Cut to 79 columns, so the terminal never wraps the line.
     expect(lines[1]).toBe('  outputs.http:central: 3 tries in a row failed; last: write of 10 items faile…');
     expect(lines[1]).toHaveLength(79);
-    expect(lines.slice(3, 7).map((l) => l.trimEnd())).toEqual([
+    expect(lines.slice(3, 8).map((l) => l.trimEnd())).toEqual([
       'PLUGIN                            STATE       IN/s   OUT/s  ERRORS       BUFFER',
       'inputs.system                     ok          15.0       -       0',
+      'processors.filter                 -           15.0    10.0       2',
       'outputs.file:local                ok          15.0    10.0       0         0 0%',
       'outputs.http:a-rather-long-alias… failing     15.0     0.0       3     4500 90%',
     ]);

@@ -4,9 +4,11 @@ export { createEnvironment, logLevelOf, type AgentEnvironment } from './agent/en
 export { loadConfig } from './config/load.js';
 export { readSources, type ConfigSource } from './config/sources.js';
 export { ConfigError, ConfigErrors } from './config/errors.js';
+export { noOutputsError } from './config/runnable.js';
+export { TELEGRAF_HOST_INPUTS } from './config/host-inputs.js';
 export type { AgentConfig, LoadedConfig, PluginConfig } from './config/model.js';
 export { AGENT_SCHEMA } from './config/schemas.js';
-export { Registry, type RegisteredPlugin } from './registry.js';
+export { Registry, defaultPluginDirectory, pluginDefinitionsOf, type RegisteredPlugin, type LazyPackage, type PluginListing } from './registry.js';
 export { MemoryBuffer } from './buffers/memory-buffer.js';
 export type { ItemBuffer, BufferedBatch, Receipt, WhenFull, BufferStrategy } from './buffers/buffer.js';
 export { DiskBuffer, inspectBuffer, type BufferInspection } from './buffers/disk/index.js';

@@ -24,6 +24,9 @@ let scratch: string;
 /** One gather over every container, with default options, shared by the tests that only read it. */
 let everything: Metric[];
 let everythingErrors: string[];
+/** When that gather began and ended, milliseconds since the epoch. */
+let everythingFrom: number;
+let everythingTo: number;
 /** Engines on cgroup v2 give no per-CPU figures. */
 let perCpuFigures: boolean;
 
@@ -34,6 +37,11 @@ const statusOf = (metrics: Metric[], container: string) => {
   if (found.length !== 1) throw new Error(`expected one docker_container_status for ${container}, got ${found.length}`);
   return found[0];
 };
+/** Nanoseconds since the epoch of a time as `docker inspect` prints it: "2026-05-01T10:00:00.123456789Z". */
+function inspectTimeNs(text: string): bigint {
+  const [, whole, fraction = ''] = /^([^.Z]+)(?:\.(\d+))?Z$/.exec(text)!;
+  return BigInt(Date.parse(`${whole}Z`)) * 1_000_000n + BigInt(fraction.padEnd(9, '0'));
+}
 const containerNames = (metrics: Metric[]) => [...new Set(metrics.filter((m) => m.name === 'docker_container_status').map((m) => m.tags.container_name))].sort();
 
 function gather(options: Record<string, unknown> = {}) {
@@ -97,7 +105,9 @@ beforeAll(async () => {
     engine.waitFor('vt-unhealthy', (c) => c.State.Health?.Status === 'unhealthy', 'became unhealthy'),
   ]);
   perCpuFigures = (await engine.docker('info', '--format', '{{.CgroupVersion}}')) !== '2';
+  everythingFrom = Date.now();
   const result = await gather();
+  everythingTo = Date.now();
   everything = result.metrics;
   everythingErrors = result.errors;
 }, 120_000);
@@ -144,8 +154,11 @@ describe('a gather over every container', () => {
     expect(fields.oomkilled).toBe(false);
     expect(fields.restart_count).toBe(0n);
     expect(fields.pids_current).toBe(1n);
-    expect(Number(fields.started_at) / 1e6).toBeCloseTo(Date.parse(running.State.StartedAt), -1);
-    expect(fields.uptime_ns).toBeGreaterThan(0n);
+    const startedNs = inspectTimeNs(running.State.StartedAt);
+    expect(fields.started_at).toBe(startedNs);
+    // The time since the engine's StartedAt, taken during the gather.
+    expect(fields.uptime_ns).toBeGreaterThanOrEqual(BigInt(everythingFrom) * 1_000_000n - startedNs);
+    expect(fields.uptime_ns).toBeLessThanOrEqual(BigInt(everythingTo + 1) * 1_000_000n - startedNs);
     expect(fields).not.toHaveProperty('finished_at');
     expect(fields).not.toHaveProperty('last_exit_reason');
   });
@@ -180,16 +193,20 @@ describe('a gather over every container', () => {
   });
 
   it('reports a container that exited with code 3, and for how long it ran', async () => {
+    const exited = await engine.inspect('vt-exit3');
     const { tags, fields } = statusOf(everything, 'vt-exit3');
     expect(tags.container_status).toBe('exited');
     expect(fields.exitcode).toBe(3n);
     expect(fields.last_exit_reason).toBe('exit code 3');
     expect(fields.pid).toBe(0n);
     expect(fields).not.toHaveProperty('pids_current');
-    // How long it ran, not how long ago it started. (Docker may stamp an instant exit a hair
-    // before the start: a run of 0.)
-    const ran = (fields.finished_at as bigint) - (fields.started_at as bigint);
-    expect(fields.uptime_ns).toBe(ran > 0n ? ran : 0n);
+    // How long it ran by the engine's own StartedAt and FinishedAt, not how long ago it started.
+    // (Docker may stamp an instant exit a hair before the start: a run of 0.)
+    const startedNs = inspectTimeNs(exited.State.StartedAt);
+    const finishedNs = inspectTimeNs(exited.State.FinishedAt);
+    expect(fields.started_at).toBe(startedNs);
+    expect(fields.finished_at).toBe(finishedNs);
+    expect(fields.uptime_ns).toBe(finishedNs > startedNs ? finishedNs - startedNs : 0n);
   });
 
   it('reports the restarts of a container its restart policy gave up on', () => {

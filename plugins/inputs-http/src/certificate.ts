@@ -1,6 +1,6 @@
 import { isIP, type Socket } from 'node:net';
 import { connect, TLSSocket } from 'node:tls';
-import type { TlsFiles } from '@vigil/core';
+import type { ClientTls } from '@vigil/core';
 
 /** What a check reports about the server's leaf certificate. */
 export interface CertificateFacts {
@@ -53,14 +53,14 @@ function distinguishedName(lines: string): string {
  * a server whose certificate failed verification (the request itself was refused before it).
  * Resolves undefined when no handshake completes within `timeoutMs`.
  */
-export function fetchCertificate(url: URL, tls: TlsFiles, timeoutMs: number): Promise<CertificateFacts | undefined> {
+export function fetchCertificate(url: URL, tls: ClientTls, timeoutMs: number): Promise<CertificateFacts | undefined> {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   return new Promise((resolve) => {
     const socket = connect({
       ...tls,
       host,
       port: Number(url.port || 443),
-      servername: isIP(host) ? undefined : host,
+      servername: tls.servername ?? (isIP(host) ? undefined : host),
       rejectUnauthorized: false,
     });
     const timer = setTimeout(() => finish(), timeoutMs);

@@ -1,18 +1,24 @@
 import type { ClientRequest } from 'node:http';
 import type { Socket } from 'node:net';
-import { redactUrlCredentials, type Fields, type Tags, type TlsFiles } from '@vigil/core';
-import type { Got, RequestError } from 'got';
+import { readBoundedAnswer, type ClientTls } from '@vigil/core';
+import type { Got, RequestError, Response } from 'got';
 import { fetchCertificate, HandshakeWatcher, type CertificateFacts } from './certificate.js';
-import { classifyRequestError, RESULT_CODES, type Failure, type Result } from './outcome.js';
+import { classifyRequestError, type Failure, type Result } from './outcome.js';
 
-/** What every check of a block shares. */
+/**
+ * What every check of a block shares. inputs.http and inputs.http_response both run their
+ * checks through checkUrl and differ only in how they turn its CheckResult into a metric.
+ */
 export interface CheckPlan {
-  name: string;
-  method: string;
-  expectedStatus: number[];
+  /** Status codes that pass; undefined: any status does. */
+  expectedStatus?: number[];
   pattern?: RegExp;
+  /** The most bytes of a body read; a longer body fails the check as a body_read_error. */
+  maxBodyBytes: number;
+  /** Keep the body (up to maxBodyBytes) in the result, for `response_body_field`. */
+  keepBody: boolean;
   request: Got;
-  tls: TlsFiles;
+  tls: ClientTls;
 }
 
 /** How long this check may take, and how a timeout is described. */
@@ -21,46 +27,51 @@ export interface TimeLimit {
   error: string;
 }
 
-export interface ServiceReport {
-  tags: Tags;
-  fields: Fields;
+/** What one check found; what is unknown (no answer, no handshake) is left out. */
+export interface CheckResult {
+  result: Result;
+  error?: string;
+  /** Milliseconds from the start of the request to the last byte of the body. */
+  responseTimeMs?: number;
+  statusCode?: number;
+  /** Bytes of the body read. */
+  contentLength?: number;
+  body?: string;
+  /** Whether the body matched `pattern`, when there is one and a body was read. */
+  matched?: boolean;
+  /** Whether the status was one of `expectedStatus`, when there is such a list. */
+  statusMatched?: boolean;
+  certificate?: CertificateFacts;
 }
-
-const DAY_MS = 86_400_000;
 
 /** Checks one URL. Never throws: a service that is down is reported, not an error. */
-export async function checkService(plan: CheckPlan, url: string, limit: TimeLimit, signal: AbortSignal): Promise<ServiceReport> {
-  const tags: Tags = { name: plan.name, server: redactUrlCredentials(url), method: plan.method };
-  const fields: Fields = {};
+export async function checkUrl(plan: CheckPlan, url: string, limit: TimeLimit, signal: AbortSignal): Promise<CheckResult> {
   // A check that waited in the queue until its gather's time ran out is not started at all.
-  const failure = limit.ms < 1 ? { result: 'timeout' as const, error: limit.error } : await request(plan, url, limit, signal, tags, fields);
-  const result: Result = failure?.result ?? 'success';
-  tags.result = result;
-  fields.result_code = BigInt(RESULT_CODES[result]);
-  fields.up = result === 'success' ? 1n : 0n;
-  if (failure) fields.error = failure.error;
-  return { tags, fields };
+  if (limit.ms < 1) return { result: 'timeout', error: limit.error };
+  const found: Omit<CheckResult, 'result'> = {};
+  const failure = await request(plan, url, limit, signal, found);
+  return { ...found, result: failure?.result ?? 'success', ...(failure ? { error: failure.error } : {}) };
 }
 
-/** Makes the request, adds what the answer (or its absence) tells, and returns the failure, if any. */
-async function request(plan: CheckPlan, url: string, limit: TimeLimit, signal: AbortSignal, tags: Tags, fields: Fields): Promise<Failure | undefined> {
+/** Makes the request, notes what the answer (or its absence) tells, and returns the failure, if any. */
+async function request(plan: CheckPlan, url: string, limit: TimeLimit, signal: AbortSignal, found: Omit<CheckResult, 'result'>): Promise<Failure | undefined> {
   const watcher = new HandshakeWatcher();
   const started = performance.now();
   try {
-    const pending = plan.request(url, { timeout: { request: limit.ms }, signal, responseType: 'buffer' });
-    pending.on('request', (req: ClientRequest) => req.once('socket', (socket: Socket) => watcher.watch(socket)));
-    const response = await pending;
-    fields.response_time_ms = performance.now() - started;
-    tags.status_code = String(response.statusCode);
-    fields.http_response_code = BigInt(response.statusCode);
-    fields.content_length = BigInt(response.body.length);
-    if (watcher.certificate) addCertificate(watcher.certificate, tags, fields);
-    const matched = plan.pattern?.test(response.body.toString('utf8'));
-    if (matched !== undefined) fields.response_string_match = matched ? 1n : 0n;
-    if (!plan.expectedStatus.includes(response.statusCode)) {
-      return { result: 'response_status_code_mismatch', error: `status ${response.statusCode}, expected ${plan.expectedStatus.join(' or ')}` };
-    }
-    if (matched === false) return { result: 'response_string_mismatch', error: `body does not match ${plan.pattern}` };
+    const stream = plan.request.stream(url, { timeout: { request: limit.ms }, signal });
+    stream.on('request', (req: ClientRequest) => req.once('socket', (socket: Socket) => watcher.watch(socket)));
+    // At most maxBodyBytes are kept; a longer body is left unread and its connection closed.
+    const { response, body, truncated } = await readBoundedAnswer<Response>(stream, plan.maxBodyBytes);
+    noteStatus(plan, response.statusCode, found);
+    if (watcher.certificate) found.certificate = watcher.certificate;
+    if (truncated) return { result: 'body_read_error', error: `body longer than ${plan.maxBodyBytes} bytes: read stopped there` };
+    found.responseTimeMs = performance.now() - started;
+    found.contentLength = body.length;
+    const text = body.toString('utf8');
+    if (plan.keepBody) found.body = text;
+    if (plan.pattern) found.matched = plan.pattern.test(text);
+    if (found.statusMatched === false) return { result: 'response_status_code_mismatch', error: `status ${response.statusCode}, expected ${plan.expectedStatus!.join(' or ')}` };
+    if (found.matched === false) return { result: 'response_string_mismatch', error: `body does not match ${plan.pattern}` };
     return undefined;
   } catch (err) {
     const failure = classifyRequestError(err, { handshakeCutShort: watcher.handshakeCutShort, timeoutError: limit.error });
@@ -68,21 +79,18 @@ async function request(plan: CheckPlan, url: string, limit: TimeLimit, signal: A
       failure.result === 'tls_error' && watcher.handshakeCutShort
         ? await certificateOfFailedHop(err as RequestError, url, plan.tls, limit.ms - (performance.now() - started))
         : watcher.certificate;
-    if (certificate) addCertificate(certificate, tags, fields);
+    if (certificate) found.certificate = certificate;
     return failure;
   }
 }
 
-/** The handshake failed, most often because verification refused the certificate: look at it on its own. */
-function certificateOfFailedHop(err: RequestError, url: string, tls: TlsFiles, msLeft: number): Promise<CertificateFacts | undefined> {
-  if (msLeft < 1) return Promise.resolve(undefined);
-  return fetchCertificate(new URL(String(err.options?.url ?? url)), tls, msLeft);
+function noteStatus(plan: CheckPlan, statusCode: number, found: Omit<CheckResult, 'result'>): void {
+  found.statusCode = statusCode;
+  if (plan.expectedStatus) found.statusMatched = plan.expectedStatus.includes(statusCode);
 }
 
-function addCertificate(cert: CertificateFacts, tags: Tags, fields: Fields): void {
-  tags.tls_issuer = cert.issuer;
-  tags.tls_subject = cert.subject;
-  fields.tls_cert_valid = cert.valid ? 1n : 0n;
-  fields.tls_expiry_days = (cert.notAfter - Date.now()) / DAY_MS;
-  fields.tls_not_after = BigInt(Math.floor(cert.notAfter / 1000));
+/** The handshake failed, most often because verification refused the certificate: look at it on its own. */
+function certificateOfFailedHop(err: RequestError, url: string, tls: ClientTls, msLeft: number): Promise<CertificateFacts | undefined> {
+  if (msLeft < 1) return Promise.resolve(undefined);
+  return fetchCertificate(new URL(String(err.options?.url ?? url)), tls, msLeft);
 }

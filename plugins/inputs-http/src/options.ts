@@ -1,6 +1,6 @@
-import type { OptionProblem, OptionsSchema } from '@vigil/core';
+import { HTTP_CLIENT_SCHEMA_PROPERTIES, httpClientProblems, type HttpClientOptions, type OptionProblem, type OptionsSchema } from '@vigil/core';
 
-export interface HttpOptions {
+export interface HttpOptions extends HttpClientOptions {
   name: string;
   url?: string;
   urls?: string[];
@@ -13,10 +13,8 @@ export interface HttpOptions {
   headers: Record<string, string>;
   follow_redirects: boolean;
   response_string_match: string;
-  tls_ca: string;
-  tls_cert: string;
-  tls_key: string;
-  insecure_skip_verify: boolean;
+  /** Bytes. */
+  response_body_max_size: number;
 }
 
 const statusCode = { type: 'integer', minimum: 100, maximum: 599 };
@@ -26,7 +24,7 @@ export const schema: OptionsSchema = {
   required: ['name'],
   properties: {
     name: { type: 'string', minLength: 1, description: 'The service name: the `name` tag of its metric.' },
-    url: { type: 'string', description: 'The http or https URL to check. Set this or `urls`.' },
+    url: { type: 'string', description: 'The `http://` or `https://` URL to check. Credentials in it (`https://user:pass@host/`) are sent as basic auth and blanked out of the `server` tag.' },
     urls: {
       type: 'array',
       items: { type: 'string' },
@@ -47,22 +45,25 @@ export const schema: OptionsSchema = {
       additionalProperties: { type: 'string' },
       default: {},
       secret: true,
-      description: 'Request headers; their values are secrets, never logged or shown.',
+      description: 'Request headers. **Secret**: the values are blanked (`***`) out of every log line and output. A `User-Agent` here replaces vigil\'s (`vigil/<version>`).',
     },
-    follow_redirects: { type: 'boolean', default: false, description: 'Follow redirects (up to 10) and judge the final answer.' },
-    response_string_match: { type: 'string', default: '', description: 'A regular expression (JavaScript syntax) the body must match.' },
-    tls_ca: { type: 'string', default: '', description: 'PEM file of CA certificates to trust instead of the system ones.' },
-    tls_cert: { type: 'string', default: '', description: 'PEM file of a client certificate (with `tls_key`).' },
-    tls_key: { type: 'string', default: '', description: 'PEM file of the client certificate\'s private key.' },
+    follow_redirects: { type: 'boolean', default: false, description: 'Follow up to 10 redirects and judge the final answer. When off, a redirect is judged as the 3xx it is. A redirect to an origin (scheme, host, port) that is not one of the block\'s URLs gets none of `headers`, basic auth, the OAuth2 token or cookies: only `User-Agent`, `Accept*` and `Content-*` go along.' },
+    response_string_match: { type: 'string', default: '', description: 'A regular expression ([JavaScript syntax](https://developer.mozilla.org/docs/Web/JavaScript/Guide/Regular_expressions)) the body must match; empty: no check.' },
+    response_body_max_size: {
+      size: true,
+      default: '32MiB',
+      description: 'The most of a body read (Telegraf\'s option and default). A longer body stops being read there: the check is a `body_read_error` (`error="body longer than N bytes: read stopped there"`), with the status it came with. Memory stays bounded whatever the server sends.',
+    },
+    ...HTTP_CLIENT_SCHEMA_PROPERTIES,
     insecure_skip_verify: {
       type: 'boolean',
       default: false,
-      description: 'Skip certificate verification; the certificate is still reported.',
+      description: 'Accept a certificate that does not verify. It is still inspected: `tls_cert_valid` says whether it would have verified.',
     },
   },
 };
 
-/** The problems the schema cannot express: url xor urls, URL shape, the pattern, TLS pairs. */
+/** The problems the schema cannot express: url xor urls, URL shape, the pattern, the client options. */
 export function checkHttpOptions(o: HttpOptions): OptionProblem[] {
   const problems: OptionProblem[] = [];
   if (o.url !== undefined && o.urls !== undefined) problems.push({ option: 'urls', message: 'set either option "url" or option "urls", not both' });
@@ -79,10 +80,7 @@ export function checkHttpOptions(o: HttpOptions): OptionProblem[] {
   } catch (err) {
     problems.push({ option: 'response_string_match', message: `option "response_string_match" is not a valid regular expression: ${(err as Error).message}` });
   }
-  if ((o.tls_cert === '') !== (o.tls_key === '')) {
-    const [set, missing] = o.tls_cert === '' ? ['tls_key', 'tls_cert'] : ['tls_cert', 'tls_key'];
-    problems.push({ option: set, message: `option "${set}" needs option "${missing}"` });
-  }
+  problems.push(...httpClientProblems(o));
   return problems;
 }
 

@@ -24,7 +24,8 @@ export const OK_BODY = 'vigil says hello\n';
 /**
  * A server on 127.0.0.1 with the answers the checks meet in the wild:
  * /ok, /fail (500), /slow (answers after 30 s), /redirect (301 to /ok), /cut (body cut short),
- * /hold (answers after 50 ms, to count requests in flight).
+ * /hold (answers after 50 ms, to count requests in flight), /huge (a body without end),
+ * /away?to=URL (302 to URL), anything else 404 "no such page".
  */
 export async function startTestServer(tls?: ServerOptions): Promise<TestServer> {
   const server: Server = tls ? createHttpsServer(tls) : createHttpServer();
@@ -53,6 +54,19 @@ export async function startTestServer(tls?: ServerOptions): Promise<TestServer> 
       later(20, () => res.socket?.destroy());
     },
     '/hold': (res) => later(50, () => res.end('held')),
+    '/huge': (res) => {
+      // 64 KiB chunks until the client goes away (or 1 GiB): a body no check should keep.
+      const chunk = Buffer.alloc(65_536, 'x');
+      let sent = 0;
+      const more = () => {
+        while (sent < 2 ** 30 && !res.destroyed) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', more);
+        }
+        res.end();
+      };
+      more();
+    },
   };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     let body = '';
@@ -62,7 +76,9 @@ export async function startTestServer(tls?: ServerOptions): Promise<TestServer> 
       state.last = { method: req.method ?? '', path, headers: req.headers, body };
       state.maxInFlight = Math.max(state.maxInFlight, ++inFlight);
       res.on('close', () => inFlight--);
-      (routes[path] ?? ((r: ServerResponse) => r.writeHead(404).end()))(res);
+      const away = new URL(req.url ?? '/', 'http://x').searchParams.get('to');
+      if (path === '/away' && away) return void res.writeHead(302, { location: away }).end();
+      (routes[path] ?? ((r: ServerResponse) => r.writeHead(404).end('no such page')))(res);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -95,6 +95,12 @@ test('a certificate for another host name is a tls_error naming the mismatch', a
   expect(m.fields.error).toMatch(/^Hostname\/IP does not match certificate's altnames: IP: 127\.0\.0\.1 is not in the cert's list/);
 });
 
+test('tls_server_name checks the certificate against that name instead of the URL\'s host', async () => {
+  const m = await checkOne({ url: await serve(certs.wrongHost), tls_ca: certs.caFile, tls_server_name: 'wrong.example' });
+  expect(m.tags).toMatchObject({ result: 'success', tls_subject: 'CN=wrong-host.test' });
+  expect(m.fields).toMatchObject({ result_code: 0n, tls_cert_valid: 1n });
+});
+
 describe('insecure_skip_verify', () => {
   test.each([
     ['a self-signed', () => certs.selfSigned],

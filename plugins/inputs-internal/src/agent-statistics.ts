@@ -11,14 +11,20 @@ function fieldsOf(counters: object): Fields {
 }
 
 /**
- * Telegraf's internal_agent, internal_gather (one per input) and internal_write (one per
- * output), with the counters under the names the statistics use.
+ * Telegraf's internal_agent, internal_gather (one per input), internal_processor (one per
+ * processor) and internal_write (one per output), with the counters under the names the
+ * statistics use.
  */
 export function addAgentStatistics(acc: Accumulator, snapshot: StatsSnapshot, version: string, timestamp: number): void {
   acc.addFields('internal_agent', fieldsOf(snapshot.agent), { version, node_version: process.versions.node }, timestamp);
   for (const [name, entries] of Object.entries(snapshot.inputs)) {
     for (const { alias, ...counters } of entries) {
       acc.addFields('internal_gather', fieldsOf(counters), { input: name, version, ...(alias ? { alias } : {}) }, timestamp);
+    }
+  }
+  for (const [name, entries] of Object.entries(snapshot.processors)) {
+    for (const { alias, ...counters } of entries) {
+      acc.addFields('internal_processor', fieldsOf(counters), { processor: name, version, ...(alias ? { alias } : {}) }, timestamp);
     }
   }
   for (const [name, entries] of Object.entries(snapshot.outputs)) {

@@ -8,6 +8,9 @@ const snapshot: StatsSnapshot = {
     system: [{ alias: '', metrics_gathered: 25, errors: 0, gather_time_ns: 1_500_000, gather_timeouts: 0, gathers_skipped: 0, startup_errors: 0 }],
     http: [{ alias: 'api', metrics_gathered: 5, errors: 4, gather_time_ns: 900, gather_timeouts: 5, gathers_skipped: 1, startup_errors: 0 }],
   },
+  processors: {
+    filter: [{ alias: 'debug', metrics_received: 30, metrics_emitted: 26, metrics_dropped: 4, errors: 1, process_time_ns: 7_000 }],
+  },
   outputs: {
     http: [
       {
@@ -44,7 +47,7 @@ async function gather(options: Record<string, unknown> = {}): Promise<Metric[]> 
 }
 
 describe('inputs.internal', () => {
-  it("sends Telegraf's internal_agent, internal_gather per input and internal_write per output, counters as integers", async () => {
+  it("sends Telegraf's internal_agent, internal_gather per input, internal_processor per processor and internal_write per output, counters as integers", async () => {
     const metrics = await gather();
     const byName = (name: string) => metrics.filter((m) => m.name === name).map(({ tags, fields }) => ({ tags, fields }));
     expect(byName('internal_agent')).toEqual([
@@ -56,6 +59,9 @@ describe('inputs.internal', () => {
     expect(byName('internal_gather')).toEqual([
       { tags: { input: 'system', version: '9.9.9' }, fields: { metrics_gathered: 25n, errors: 0n, gather_time_ns: 1_500_000n, gather_timeouts: 0n, gathers_skipped: 0n, startup_errors: 0n } },
       { tags: { input: 'http', alias: 'api', version: '9.9.9' }, fields: { metrics_gathered: 5n, errors: 4n, gather_time_ns: 900n, gather_timeouts: 5n, gathers_skipped: 1n, startup_errors: 0n } },
+    ]);
+    expect(byName('internal_processor')).toEqual([
+      { tags: { processor: 'filter', alias: 'debug', version: '9.9.9' }, fields: { metrics_received: 30n, metrics_emitted: 26n, metrics_dropped: 4n, errors: 1n, process_time_ns: 7_000n } },
     ]);
     expect(byName('internal_write')).toEqual([
       {

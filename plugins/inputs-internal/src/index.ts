@@ -8,7 +8,7 @@ export interface InternalOptions {
 
 export default defineInput<InternalOptions>({
   name: 'internal',
-  description: "The agent's own statistics under Telegraf's names: internal_agent, internal_gather, internal_write, internal_memstats",
+  description: "The agent's own statistics under Telegraf's names: internal_agent, internal_gather, internal_processor, internal_write, internal_memstats",
   sample: readSample(import.meta.url),
   schema: {
     type: 'object',

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { readSync } from 'node:fs';
 import type { ChunkReader } from './chunk-reader.js';
 import { DeliveredPosition } from './delivered-position.js';
@@ -7,15 +8,13 @@ import { DeliveredPosition } from './delivered-position.js';
  * written again (copytruncate) no longer has them there, even when it has grown past our offset.
  */
 const CHECK_BYTES = 32;
-/** How far into a newly opened file NUL bytes mark it as binary. */
-const BINARY_SNIFF_BYTES = 4096;
 
 /** Receives what a file's reads find. */
 export interface LineHandler {
   /** A complete line, without its line break, spanning bytes `start` to `end` (past the `\n`). */
   line(file: FollowedFile, text: string, start: number, end: number, readAt: number): void;
-  /** A line longer than max_line_bytes, left out; it ended at `end`. */
-  skipped(file: FollowedFile, end: number): void;
+  /** A line left out (longer than max_line_bytes, or binary data); it ended at `end`. */
+  skipped(file: FollowedFile, end: number, why: 'long' | 'binary'): void;
   /** No more records may be taken for now (max_undelivered_lines): the read stops before the next line. */
   readonly full: boolean;
 }
@@ -23,9 +22,21 @@ export interface LineHandler {
 /**
  * `more`: a full buffer was read, there may be more; `idle`: at the end for now;
  * `truncated`: the file no longer holds what was read (read it again from the start);
- * `binary`: the file is not text; `full`: the handler took all it may for now (read on later).
+ * `full`: the handler took all it may for now (read on later).
  */
-export type ReadOutcome = 'more' | 'idle' | 'truncated' | 'binary' | 'full';
+export type ReadOutcome = 'more' | 'idle' | 'truncated' | 'full';
+
+/**
+ * Whether a line is text: valid UTF-8 with no control character but tab, carriage return and
+ * escape (colours). Inside binary data nearly every stretch between two `\n` bytes fails this.
+ */
+function isText(data: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = data[i];
+    if ((c < 32 && c !== 9 && c !== 13 && c !== 27) || c === 127) return false;
+  }
+  return isUtf8(data.subarray(start, end));
+}
 
 /** A multi-line record still collecting its lines. */
 export interface PendingRecord {
@@ -45,7 +56,14 @@ export class FollowedFile {
   /** Offset past the last line put into the batch (or skipped). */
   queuedEnd: number;
   /** How far its records have been delivered: what is saved for a restart. */
-  readonly delivered: DeliveredPosition;
+  delivered: DeliveredPosition;
+  /**
+   * What the file is by content (see fingerprinter.ts); undefined until it holds enough to
+   * tell, and again after a truncation.
+   */
+  fingerprint?: string;
+  /** Found too short to fingerprint: not read until it can be told from a copy of a file followed. */
+  awaitingFingerprint = false;
   /** Time the path stopped naming this file (renamed away); 0 while it still does. */
   drainingSince = 0;
   /** Being let go: read to its very end (an unfinished last line included), then closed. */
@@ -55,7 +73,10 @@ export class FollowedFile {
   private readonly check = Buffer.alloc(CHECK_BYTES);
   private checkLength = 0;
   private skippingLongLine = false;
-  private sniffed = false;
+  /** Why the line being skipped is left out (reported when it ends). */
+  private skippingWhy: 'long' | 'binary' = 'long';
+  /** Inside binary data: lines are left out until one is text again. */
+  private inBinary = false;
   /** The chunk being split into lines, and its offset in the file: where batches ending in it take their check bytes. */
   private chunk?: Buffer;
   private chunkFrom = 0;
@@ -89,10 +110,6 @@ export class FollowedFile {
     const data = reader.read(this.fd, from);
     if (data.length < back || data.compare(this.check, 0, back, 0, back) !== 0) return 'truncated';
     if (data.length === back) return 'idle';
-    if (!this.sniffed) {
-      this.sniffed = true;
-      if (data.subarray(back, back + BINARY_SNIFF_BYTES).includes(0)) return 'binary';
-    }
     const atEnd = data.length < reader.size;
 
     // Where this chunk's lines start and where the next read must start.
@@ -107,7 +124,9 @@ export class FollowedFile {
     let consumed = last >= start ? last + 1 : start;
     const unfinished = data.length - consumed;
     const takeUnfinished = final && atEnd && unfinished > 0;
-    const skipUnfinished = !takeUnfinished && unfinished > maxLineBytes;
+    // An unfinished line of binary data (an archive without a line break) is left out as it comes.
+    const binaryUnfinished = unfinished > 0 && data.indexOf(0, consumed) >= 0;
+    const skipUnfinished = binaryUnfinished || (!takeUnfinished && unfinished > maxLineBytes);
     if (takeUnfinished || skipUnfinished) consumed = data.length;
 
     const readAt = Date.now();
@@ -118,7 +137,7 @@ export class FollowedFile {
       if (skippedEnd >= 0) {
         this.skippingLongLine = false;
         this.lineEnd = from + skippedEnd;
-        handler.skipped(this, this.lineEnd);
+        handler.skipped(this, this.lineEnd, this.skippingWhy);
       }
       if (last >= start) {
         const stop = this.splitLines(data, start, last, from, maxLineBytes, handler, readAt);
@@ -129,7 +148,7 @@ export class FollowedFile {
           consumed = stop;
         }
       }
-      if (!full && takeUnfinished) {
+      if (!full && takeUnfinished && !binaryUnfinished) {
         if (handler.full) {
           full = true;
           consumed = data.length - unfinished;
@@ -142,7 +161,15 @@ export class FollowedFile {
       // The reader's buffer is reused by the next read.
       this.chunk = undefined;
     }
-    if (!full && skipUnfinished) this.skippingLongLine = true;
+    if (!full && skipUnfinished && !this.skippingLongLine) {
+      this.skippingLongLine = true;
+      this.skippingWhy = binaryUnfinished ? 'binary' : 'long';
+      // Said at once: binary data may never reach a line break.
+      if (binaryUnfinished) {
+        this.inBinary = true;
+        handler.skipped(this, this.lineEnd, 'binary');
+      }
+    }
     if (consumed > back) {
       // Only new lines count as activity: an unfinished last line read again and again must not
       // keep a rotated file from being let go.
@@ -162,6 +189,9 @@ export class FollowedFile {
    * stopped: `last + 1`, or the start of the first line left for later when the handler filled up.
    */
   private splitLines(data: Buffer, start: number, last: number, from: number, maxLineBytes: number, handler: LineHandler, readAt: number): number {
+    // A NUL byte starts binary data (an archive appended, a file preallocated with zeros).
+    const nul = data.indexOf(0, start);
+    if (this.inBinary || (nul >= 0 && nul < last)) return this.splitAroundBinary(data, start, last, from, maxLineBytes, handler, readAt);
     const text = data.toString('utf8', start, last);
     if (text.length === last - start) {
       const base = from + start;
@@ -183,9 +213,32 @@ export class FollowedFile {
     return p;
   }
 
+  /**
+   * Line by line, leaving out binary data: from a line holding a NUL byte up to the next line
+   * that is text. The same rule for a file that starts with binary data and for binary data
+   * appended to a file being followed.
+   */
+  private splitAroundBinary(data: Buffer, start: number, last: number, from: number, maxLineBytes: number, handler: LineHandler, readAt: number): number {
+    let p = start;
+    let nul = -1;
+    while (p <= last && !handler.full) {
+      const newline = data.indexOf(10, p);
+      if (nul < p) nul = data.indexOf(0, p) >>> 0; // none: past every offset
+      if (this.inBinary ? !isText(data, p, newline) : nul < newline) {
+        this.inBinary = true;
+        handler.skipped(this, from + newline + 1, 'binary');
+      } else {
+        this.inBinary = false;
+        this.handle(handler, data.toString('utf8', p, newline), from + p, from + newline + 1, maxLineBytes, readAt);
+      }
+      p = newline + 1;
+    }
+    return p;
+  }
+
   /** One line read from bytes `start` to `end` (past its line break, if it has one). */
   private handle(handler: LineHandler, line: string, start: number, end: number, maxLineBytes: number, readAt: number): void {
-    if (end - start - 1 > maxLineBytes) return handler.skipped(this, end);
+    if (end - start - 1 > maxLineBytes) return handler.skipped(this, end, 'long');
     const crlf = line.length > 0 && line.charCodeAt(line.length - 1) === 13;
     handler.line(this, crlf ? line.slice(0, -1) : line, start, end, readAt);
   }
@@ -198,8 +251,19 @@ export class FollowedFile {
     this.readPos = this.lineEnd = this.queuedEnd = 0;
     this.checkLength = 0;
     this.skippingLongLine = false;
+    this.inBinary = false;
     this.pending = undefined;
+    this.fingerprint = undefined;
     return this.delivered.reach(0, '');
+  }
+
+  /**
+   * After a truncation whose copy was found (and took over this file's delivered position with
+   * what was read before): this file starts anew, delivered from 0.
+   */
+  startAnew(): void {
+    this.delivered = new DeliveredPosition(0, '');
+    this.restartFromBeginning();
   }
 
   /** Offset of the first byte not yet read into lines. */
@@ -229,8 +293,8 @@ export class FollowedFile {
   }
 
   /** Where a restart should resume: how far the file has been delivered, with the bytes before it (hex). */
-  savedPosition(): { path: string; identity: string; offset: number; check: string } {
-    return { path: this.path, identity: this.identity, offset: this.delivered.offset, check: this.delivered.check };
+  savedPosition(): { path: string; identity: string; fingerprint?: string; offset: number; check: string } {
+    return { path: this.path, identity: this.identity, fingerprint: this.fingerprint, offset: this.delivered.offset, check: this.delivered.check };
   }
 }
 

@@ -1,6 +1,7 @@
 import { defineInput, readSample } from '@vigil/core';
 import { Batcher } from './batcher.js';
 import { FileGlob } from './file-glob.js';
+import { Fingerprinter } from './fingerprinter.js';
 import { createLineParser } from './formats/index.js';
 import { checkOptions, schema, type LogsOptions } from './options.js';
 import { Problems } from './problems.js';
@@ -30,7 +31,10 @@ export default defineInput<LogsOptions>({
           multiline: options.multiline_pattern ? new RegExp(options.multiline_pattern) : undefined,
           pathTag: options.path_tag,
           maxLineBytes: options.max_line_bytes,
-          onSkipped: (file) => problems.once(file.path, 'long', `${file.path}: left out a line longer than max_line_bytes (${options.max_line_bytes} bytes)`),
+          onSkipped: (file, why) =>
+            why === 'long'
+              ? problems.once(file.path, 'long', `${file.path}: left out a line longer than max_line_bytes (${options.max_line_bytes} bytes)`)
+              : problems.once(file.path, 'binary', `${file.path}: binary data (NUL bytes) left out, up to the next line of text`),
         });
         const started = new Tailer(
           {
@@ -39,6 +43,7 @@ export default defineInput<LogsOptions>({
             maxLineBytes: options.max_line_bytes,
             rescanMs: ctx.intervalMs,
             flushMs: options.flush_interval,
+            fingerprints: new Fingerprinter({ lines: options.fingerprint_lines, bytes: options.fingerprint_bytes, ignoredHeaderBytes: options.ignored_header_bytes }),
           },
           records,
           batch,

@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { checkOptions, createRecordingAccumulator, createTestContext, memoryState } from '@vigil/core/testing';
 import logs, { type LogsOptions } from './index.js';
@@ -75,15 +76,13 @@ describe('reading log files', () => {
     expect(messages(fromEnd.records)).toEqual(['new']);
   });
 
-  test('records are handed on batch_size at a time; a partial batch waits for flush_interval', async () => {
+  test('records are handed on batch_size at a time; the partial batch left once the file is read goes at once', async () => {
     const file = tmp.path('app.log');
     writeFileSync(file, '');
-    const r = await start({ files: [file], batch_size: 5, flush_interval: '3s' });
+    const r = await start({ files: [file], batch_size: 5, flush_interval: '1h' });
     appendFileSync(file, Array.from({ length: 12 }, (_, i) => `line ${i}\n`).join(''));
-    await waitFor(() => r.records.length === 10, 'two full batches');
-    await sleep(200);
-    expect(r.records).toHaveLength(10);
-    await waitFor(() => r.records.length === 12, 'the partial batch after flush_interval', 5000);
+    await waitFor(() => r.records.length === 12, 'every line, long before flush_interval');
+    expect(r.deliveries.groups.map((g) => g.items.length)).toEqual([5, 5, 2]);
     expect(messages(r.records)).toEqual(Array.from({ length: 12 }, (_, i) => `line ${i}`));
   });
 
@@ -187,7 +186,7 @@ describe('files that cannot be read', () => {
   test('a directory, a named pipe, binary data, a file whose read fails and an over-long line are each reported once and skipped; the rest keeps flowing', async () => {
     mkdirSync(tmp.path('dir.log'));
     execFileSync('mkfifo', [tmp.path('pipe.log')]);
-    writeFileSync(tmp.path('archive.log'), gzipSync(Buffer.from('compressed log lines\n'.repeat(100))));
+    writeFileSync(tmp.path('archive.log'), gzipSync(Buffer.from(Array.from({ length: 1000 }, (_, i) => `compressed log line ${i}\n`).join(''))));
     const good = tmp.path('good.log');
     writeFileSync(good, '');
     // /proc/self/mem opens as a regular, empty file, and reading it at offset 0 fails (EIO).
@@ -199,7 +198,7 @@ describe('files that cannot be read', () => {
     const logged = r.logged();
     expect(logged.filter((m) => m.startsWith(tmp.path('dir.log')))).toEqual([`${tmp.path('dir.log')}: a directory, not a log file; skipped`]);
     expect(logged.filter((m) => m.startsWith(tmp.path('pipe.log')))).toEqual([`${tmp.path('pipe.log')}: a named pipe, not a log file; skipped`]);
-    expect(logged.filter((m) => m.startsWith(tmp.path('archive.log')))).toEqual([`${tmp.path('archive.log')}: binary content, not a log file; skipped`]);
+    expect(logged.filter((m) => m.startsWith(tmp.path('archive.log')))).toEqual([`${tmp.path('archive.log')}: binary data (NUL bytes) left out, up to the next line of text`]);
     expect(logged.filter((m) => m.startsWith('/proc/self/mem'))).toEqual(['/proc/self/mem: cannot read (EIO: i/o error); skipped']);
     expect(logged.filter((m) => m.startsWith(good))).toEqual([`${good}: left out a line longer than max_line_bytes (100 bytes)`]);
     expect(logged).toHaveLength(5);
@@ -209,7 +208,7 @@ describe('files that cannot be read', () => {
     const file = tmp.path('app.log');
     writeFileSync(file, Buffer.from('x\0y\n'));
     const r = await start({ files: [tmp.path('*.log')], initial_read_offset: 'beginning' }, { intervalMs: 100 });
-    await waitFor(() => r.logged().some((m) => m.includes('binary content')), 'the binary verdict');
+    await waitFor(() => r.logged().some((m) => m.includes('binary data')), 'the binary verdict');
     truncateSync(file, 0);
     appendFileSync(file, 'plain text now\n');
     await waitFor(() => r.records.length === 1, 'the text line');
@@ -223,7 +222,7 @@ describe('stopping', () => {
     const ctx = createTestContext<LogsOptions>(logs, { files: [tmp.path('*.log')], initial_read_offset: 'beginning' });
     const plugin = logs.create(ctx);
     const started = plugin.start!(createRecordingAccumulator());
-    await sleep(5);
+    await waitFor(() => openDescriptors().some((target) => target.startsWith(tmp.dir)), 'the scan to be opening files');
     await plugin.stop!();
     await started;
     expect(openDescriptors().filter((target) => target.startsWith(tmp.dir))).toEqual([]);
@@ -297,7 +296,7 @@ describe('restarts', () => {
     expect(messages(second.records)).toEqual(['rewritten', 'and longer than before']);
   });
 
-  test('the state holds each file by device and inode with its offset', async () => {
+  test('the state holds each file by fingerprint (a checksum of its first line), device and inode, with its offset', async () => {
     const file = tmp.path('app.log');
     writeFileSync(file, '');
     const r = await start({ files: [file] });
@@ -306,7 +305,8 @@ describe('restarts', () => {
     await stop(r);
     const saved = r.state.load() as { files: { path: string; identity: string; offset: number }[] };
     const { dev, ino } = statSync(file);
-    expect(saved.files).toEqual([{ path: file, identity: `${dev}:${ino}`, offset: 6, check: Buffer.from('hello\n').toString('hex') }]);
+    const fingerprint = createHash('sha256').update('hello\n').digest('hex').slice(0, 32);
+    expect(saved.files).toEqual([{ path: file, identity: `${dev}:${ino}`, fingerprint, offset: 6, check: Buffer.from('hello\n').toString('hex') }]);
   });
 });
 
@@ -322,6 +322,9 @@ describe('configuration', () => {
       path_tag: 'path',
       batch_size: 1000,
       max_undelivered_lines: 1000,
+      fingerprint_lines: 1,
+      fingerprint_bytes: 256,
+      ignored_header_bytes: 0,
       flush_interval: 1000,
       timezone: 'UTC',
     });
@@ -330,5 +333,16 @@ describe('configuration', () => {
   test('files is required; a bad multiline_pattern is refused', () => {
     expect(() => checkOptions(logs, {})).toThrow(/files/);
     expect(() => checkOptions(logs, { files: ['/x'], multiline_pattern: '(' })).toThrow(/multiline_pattern.*not a valid regular expression/);
+  });
+});
+
+describe('handing on', () => {
+  test('the last lines read are handed on once every file is read, without waiting for flush_interval', async () => {
+    const file = tmp.path('app.log');
+    writeFileSync(file, '');
+    const r = await start({ files: [file], flush_interval: '1h', batch_size: 1000 });
+    appendFileSync(file, 'one\ntwo\nthree\n');
+    await waitFor(() => r.records.length === 3, 'the three lines, long before an hour');
+    expect(messages(r.records)).toEqual(['one', 'two', 'three']);
   });
 });

@@ -13,6 +13,9 @@ export interface LogsOptions {
   path_tag: string;
   batch_size: number;
   max_undelivered_lines: number;
+  fingerprint_lines: number;
+  fingerprint_bytes: number;
+  ignored_header_bytes: number;
   /** Milliseconds. */
   flush_interval: number;
   timezone: TimeZoneOption;
@@ -74,11 +77,31 @@ export const schema: OptionsSchema = {
       default: 1000,
       description: 'Most records handed to the pipeline and not yet delivered (written by every output that took them, or stored in a disk buffer; a multi-line record counts once); reading waits while this many are. Telegraf\'s name and default.',
     },
+    fingerprint_lines: {
+      type: 'integer',
+      minimum: 1,
+      default: 1,
+      description: 'Lines at the start of a file (after `ignored_header_bytes`) whose checksum tells which file it is, whatever its name or inode: a rotated copy is known as the file already read. Raise it when files begin with the same line (a banner).',
+    },
+    fingerprint_bytes: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 65536,
+      default: 256,
+      description: 'Most bytes the fingerprint covers: `fingerprint_lines` lines or this many bytes, whichever is shorter. A new file is read once it holds that much.',
+    },
+    ignored_header_bytes: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 65536,
+      default: 0,
+      description: 'Bytes at the start of every file left out of the fingerprint: a fixed-size header that all files share.',
+    },
     flush_interval: {
       type: 'string',
       duration: true,
       default: '1s',
-      description: 'Longest a partial batch waits before it is handed on; also how long a multi-line record waits for its next line.',
+      description: 'How long a multi-line record waits for its next line, and the longest a partial batch waits while reading goes on (one is handed on at once when every file has been read to its end).',
     },
     timezone: {
       type: 'string',

@@ -11,11 +11,11 @@ export class Problems {
   constructor(private readonly log: Logger) {}
 
   /** Logs `message` (naming the path) unless this problem with this path was already reported. */
-  once(path: string, kind: string, message: string): void {
+  once(path: string, kind: string, message: string, level: 'warn' | 'debug' = 'warn'): void {
     const key = `${kind}\0${path}`;
     if (this.reported.has(key)) return;
     this.reported.add(key);
-    this.log.warn(message);
+    this.log[level](message);
   }
 
   forget(path: string, kind: string): void {

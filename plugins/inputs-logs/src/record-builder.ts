@@ -10,8 +10,8 @@ export interface RecordOptions {
   pathTag: string;
   /** Most bytes a record (one line, or a multi-line record) may hold. */
   maxLineBytes: number;
-  /** Told of each line left out for being too long. */
-  onSkipped(file: FollowedFile): void;
+  /** Told of each line left out: too long, or binary data. */
+  onSkipped(file: FollowedFile, why: 'long' | 'binary'): void;
 }
 
 /** Turns lines into log records (joining multi-line records) and queues them in the batch. */
@@ -45,8 +45,8 @@ export class RecordBuilder implements LineHandler {
     file.pending = { lines: [text], bytes: text.length, readAt, updatedAt: readAt };
   }
 
-  skipped(file: FollowedFile, end: number): void {
-    this.options.onSkipped(file);
+  skipped(file: FollowedFile, end: number, why: 'long' | 'binary'): void {
+    this.options.onSkipped(file, why);
     // Inside a multi-line record the offset stays at the record's start until it is complete.
     if (!file.pending) this.batch.advance(file, end);
   }

@@ -2,10 +2,11 @@ import { spawn, execFile, spawnSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, renameSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { LogRecord } from '@vigil/core';
+import { requireTool } from '@vigil/core/testing';
 import { makeTempDir, messages, openDescriptors, sleep, startLogs, waitFor, type Running } from './test-support.js';
 
 const execFileAsync = promisify(execFile);
-const LOGROTATE = '/usr/sbin/logrotate';
+const LOGROTATE = requireTool('logrotate', 'logrotate');
 
 let tmp: ReturnType<typeof makeTempDir>;
 let running: Running | undefined;
@@ -77,7 +78,10 @@ describe('rotation', () => {
     const r = running;
     await waitFor(() => r.records.length === 2, 'the two lines');
     renameSync(file, `${file}.1`);
-    await sleep(7_500); // past the 5 s a rotated file is kept, and past the next scan
+    // Quiet for 5 s, the rotated file is let go; the next scan finds it again under its new name.
+    const isOpen = () => openDescriptors().includes(`${file}.1`);
+    await waitFor(() => !isOpen(), 'the rotated file to be let go', 15_000);
+    await waitFor(isOpen, 'a later scan to find it again', 15_000);
     appendFileSync(`${file}.1`, 'l3\n');
     await waitFor(() => r.records.length >= 3, 'the line written after the scan', 10_000);
     await sleep(300);

@@ -1,5 +1,6 @@
 import { read } from 'node:fs';
 import { promisify } from 'node:util';
+import { isRotationName } from './fingerprinter.js';
 import { readCheckBytes } from './followed-file.js';
 
 const readAsync = promisify(read);
@@ -10,6 +11,8 @@ export interface SavedFile {
   path: string;
   /** `dev:ino` */
   identity: string;
+  /** What the file is by content (fingerprinter.ts): found by it under a new name or inode. */
+  fingerprint?: string;
   /** Offset past the last line handed on. */
   offset: number;
   /** The bytes before `offset`, hex: tells the same file from a truncated or reused one. */
@@ -29,7 +32,13 @@ export function parseSavedState(value: unknown): SavedState | undefined {
   const files = (value as SavedState | undefined)?.files;
   if (!Array.isArray(files)) return undefined;
   const valid = files.filter(
-    (f): f is SavedFile => typeof f?.path === 'string' && typeof f.identity === 'string' && Number.isSafeInteger(f.offset) && f.offset >= 0 && typeof f.check === 'string',
+    (f): f is SavedFile =>
+      typeof f?.path === 'string' &&
+      typeof f.identity === 'string' &&
+      (f.fingerprint === undefined || typeof f.fingerprint === 'string') &&
+      Number.isSafeInteger(f.offset) &&
+      f.offset >= 0 &&
+      typeof f.check === 'string',
   );
   const savedAt = (value as SavedState).savedAt;
   return { files: valid, savedAt: typeof savedAt === 'number' ? savedAt : undefined };
@@ -42,10 +51,12 @@ export function stillHolds(fd: number, saved: SavedFile): boolean {
 
 /**
  * Where each file found at start begins to be read. Saved places are used (with the `saved-…`
- * policies) when the file is still the same; a file that replaced one we followed was written
- * since, so it is read whole; any other file follows the policy.
+ * policies) when the file is still the same, found by fingerprint (under any name) or, for a
+ * file saved before it had one, by device and inode; a file that replaced one we followed was
+ * written since, so it is read whole; any other file follows the policy.
  */
 export class StartPositions {
+  private readonly byFingerprint = new Map<string, SavedFile[]>();
   private readonly byIdentity = new Map<string, SavedFile>();
   private readonly pathsSeen = new Set<string>();
   private readonly claimed = new Set<SavedFile>();
@@ -58,9 +69,24 @@ export class StartPositions {
     const useSaved = policy === 'saved-or-beginning' || policy === 'saved-or-end';
     if (useSaved) this.savedAt = saved?.savedAt;
     for (const file of useSaved ? (saved?.files ?? []) : []) {
+      if (file.fingerprint) this.byFingerprint.set(file.fingerprint, [...(this.byFingerprint.get(file.fingerprint) ?? []), file]);
       this.byIdentity.set(file.identity, file);
       this.pathsSeen.add(file.path);
     }
+  }
+
+  /**
+   * The saved place of the file found at `path`. Files sharing a first line share a
+   * fingerprint: the one saved under this path, or this inode, is taken first.
+   */
+  private savedFor(path: string, identity: string, fingerprint: string | undefined): SavedFile | undefined {
+    const candidates = (fingerprint === undefined ? [] : (this.byFingerprint.get(fingerprint) ?? [])).filter((f) => !this.claimed.has(f));
+    // Under another name only when named like its rotation (app.log saved, found as app.log.1).
+    const match = candidates.find((f) => f.path === path) ?? candidates.find((f) => f.identity === identity) ?? candidates.find((f) => isRotationName(path, f.path));
+    if (match) return match;
+    // Saved before it had a fingerprint (too short then, or an older statefile).
+    const byInode = this.byIdentity.get(identity);
+    return byInode && !byInode.fingerprint && !this.claimed.has(byInode) ? byInode : undefined;
   }
 
   /**
@@ -68,8 +94,8 @@ export class StartPositions {
    * by the first scan. A file created after the state was saved appeared while the agent was
    * stopped: it is read whole, so a restart skips no line.
    */
-  async offsetAtStart(path: string, identity: string, fd: number, size: number, bornAt: number): Promise<number> {
-    const saved = this.byIdentity.get(identity);
+  async offsetAtStart(path: string, identity: string, fingerprint: string | undefined, fd: number, size: number, bornAt: number): Promise<number> {
+    const saved = this.savedFor(path, identity, fingerprint);
     if (saved) {
       this.claimed.add(saved);
       return saved.offset <= size && stillHolds(fd, saved) ? saved.offset : 0;
@@ -81,7 +107,7 @@ export class StartPositions {
 
   /** Saved files the first scan did not find under their names: rotated while the agent was stopped. */
   unclaimed(): SavedFile[] {
-    return [...this.byIdentity.values()].filter((f) => !this.claimed.has(f));
+    return [...this.byIdentity.values(), ...[...this.byFingerprint.values()].flat()].filter((f, i, all) => !this.claimed.has(f) && all.indexOf(f) === i);
   }
 }
 

@@ -1,58 +1,30 @@
-import { close, constants, fstat, open, readdir, stat, type Stats } from 'node:fs';
+import { close, constants, fstat, open, stat, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Batcher } from './batcher.js';
 import { ChunkReader } from './chunk-reader.js';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { DeliveredPosition } from './delivered-position.js';
 import { DirectoryWatches } from './directory-watches.js';
 import type { FileGlob } from './file-glob.js';
+import { isCompressed, isRotationName, type Fingerprinter } from './fingerprinter.js';
 import { FollowedFile, readCheckBytes, type ReadOutcome } from './followed-file.js';
 import { describeError, type Problems } from './problems.js';
+import { ReleasedFiles } from './released-files.js';
+import { identityOf, RotatedCopies } from './rotated-copies.js';
 import type { RecordBuilder } from './record-builder.js';
-import { stillHolds, type SavedFile, type SavedState, type StartPositions } from './saved-state.js';
+import type { SavedFile, SavedState, StartPositions } from './saved-state.js';
 
 const openAsync = promisify(open);
 const closeAsync = promisify(close);
 const fstatAsync = promisify(fstat);
 const statAsync = promisify(stat);
-const readdirAsync = promisify(readdir);
 
 /** How often files are checked with watch_method = "poll" (Telegraf's tail polls as often). */
 export const POLL_INTERVAL_MS = 250;
-/** How many let-go files are remembered, against reading one again when a scan finds it. */
-const RELEASED_REMEMBERED = 1000;
-
-/** A file let go: where its reading ended, and how far it has been delivered. */
-interface ReleasedFile {
-  path: string;
-  identity: string;
-  readEnd: number;
-  /** The bytes before `readEnd` (hex). */
-  readCheck: string;
-  delivered: DeliveredPosition;
-}
 
 /** When the file was made: its birth time where the filesystem keeps one, else its change time. */
 function bornAtOf(st: Stats): number {
   return st.birthtimeMs || st.ctimeMs;
-}
-
-/** How many first bytes tell a binary file from the same path rewritten. */
-const HEAD_BYTES = 32;
-
-/** The first bytes of the file at `path`, hex ('' when it cannot be read). */
-async function headOf(path: string): Promise<string> {
-  let fd: number | undefined;
-  try {
-    fd = await openAsync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    const size = (await fstatAsync(fd)).size;
-    return readCheckBytes(fd, Math.min(HEAD_BYTES, size));
-  } catch {
-    return '';
-  } finally {
-    if (fd !== undefined) await closeAsync(fd).catch(() => undefined);
-  }
 }
 
 /** Longest stretch a backlog is read without letting the event loop run anything else. */
@@ -71,11 +43,10 @@ export interface TailerSettings {
   rescanMs: number;
   /** How often partial batches are flushed (and quiet multi-line records completed). */
   flushMs: number;
+  /** What a file is by content: a rotated copy is known as the file already read. */
+  fingerprints: Fingerprinter;
 }
 
-function identityOf(st: Stats): string {
-  return `${st.dev}:${st.ino}`;
-}
 
 function kindOf(st: Stats): string {
   if (st.isDirectory()) return 'a directory';
@@ -87,9 +58,14 @@ function kindOf(st: Stats): string {
 
 /**
  * Follows the files the globs name: reads what is appended, and sees files renamed away
- * (read to their end, and a while longer, before the new file is followed), truncated (read
- * again from the start), deleted (let go) or new (picked up). Every read, check and scan runs
- * in one queue (`pump`), so a file's lines are handled in order and none is read twice at once.
+ * (read to their end, and a while longer, before the new file is followed), truncated (the
+ * rest read from the copy, then read again from the start), deleted (let go) or new (picked
+ * up, unless a copy of a file followed). Every read, check and scan runs in one queue
+ * (`pump`), so a file's lines are handled in order and none is read twice at once.
+ *
+ * Its parts: directory-watches.ts notices changes, fingerprinter.ts tells files apart by
+ * content, rotated-copies.ts finds a rotation's copy, released-files.ts remembers files let go,
+ * saved-state.ts keeps positions for a restart.
  *
  * While max_undelivered_lines records wait for delivery the queue leaves reads out and goes on
  * with everything else (renames, new files, rescans); a settled group starts it again. What is
@@ -101,12 +77,9 @@ export class Tailer {
   /** Files renamed away, read until they have been quiet for ROTATE_WAIT_MS. */
   private readonly draining = new Set<FollowedFile>();
   private readonly byIdentity = new Map<string, FollowedFile>();
-  /**
-   * Paths not to follow while they name the same file (a directory, a binary file): same
-   * device and inode, same birth, same first bytes. A file re-created or rewritten from its
-   * start (copytruncate) is looked at again.
-   */
-  private readonly ignored = new Map<string, { identity: string; bornAt: number; head: string }>();
+  /** Paths not to follow while they name the same thing (a directory, a pipe): same device, inode and birth. */
+  private readonly ignored = new Map<string, { identity: string; bornAt: number }>();
+
   private readonly watches: DirectoryWatches;
   private readonly dirtyFiles = new Set<FollowedFile>();
   private readonly dirtyPaths = new Set<string>();
@@ -125,8 +98,9 @@ export class Tailer {
   private running?: Promise<void>;
   private starting?: Promise<void>;
   private lastYield = performance.now();
-  /** Recently let-go files, by identity (oldest first); those still delivering stay in the saved state. */
-  private readonly released = new Map<string, ReleasedFile>();
+  /** Recently let-go files; those still delivering stay in the saved state. */
+  private readonly released = new ReleasedFiles();
+  private readonly copies: RotatedCopies;
 
   constructor(
     private readonly settings: TailerSettings,
@@ -138,6 +112,7 @@ export class Tailer {
   ) {
     // Large reads keep the per-read cost small; a chunk must hold a whole longest line, and
     // stays small enough that its records fit in an output buffer (see waitForRoom).
+    this.copies = new RotatedCopies(settings.fingerprints, (identity) => this.byIdentity.has(identity));
     this.reader = new ChunkReader(Math.max(1 << 17, settings.maxLineBytes * 2 + 64));
     this.watches = new DirectoryWatches({
       changed: (dir, event, name) => this.onChange(dir, event, name),
@@ -256,6 +231,9 @@ export class Tailer {
       }
       if (this.stateChanged) this.saveState();
     }
+    // Caught up with every file: what is queued goes now, not at the next flush_interval tick
+    // (the last lines of a backlog, a quiet file's new line).
+    if (!this.stopped) this.batch.flush();
   }
 
   /**
@@ -297,15 +275,24 @@ export class Tailer {
     for (const file of [...this.dirtyFiles]) {
       if (file.finishing || (file.pending && this.batch.full)) continue;
       const size = await fstatAsync(file.fd).then((st) => st.size, () => Infinity);
-      if (size < file.readOffset && this.byIdentity.get(file.identity) === file) this.restartAfterTruncation(file);
+      if (size < file.readOffset && this.byIdentity.get(file.identity) === file) await this.restartAfterTruncation(file);
     }
   }
 
-  /** copytruncate: what was read stays handed on; everything now in the file is new. */
-  private restartAfterTruncation(file: FollowedFile): void {
+  /**
+   * copytruncate: what was read stays handed on; everything now in the file is new. The copy
+   * made just before the truncation holds the lines not read yet: when it is found beside the
+   * file (whether or not the globs match it), it is read from where reading stopped first.
+   */
+  private async restartAfterTruncation(file: FollowedFile): Promise<void> {
     this.records.finishPending(file);
     this.batch.flush();
-    if (file.restartFromBeginning()) this.stateChanged = true;
+    const copy = await this.copies.copyOf(file);
+    if (copy) {
+      this.adopt(copy);
+      file.startAnew();
+      this.stateChanged = true;
+    } else if (file.restartFromBeginning()) this.stateChanged = true;
   }
 
   /**
@@ -315,10 +302,7 @@ export class Tailer {
   private saveState(): void {
     this.stateChanged = false;
     const files: SavedFile[] = (this.filesAtStop ?? [...this.followed()]).map((file) => file.savedPosition());
-    for (const released of this.released.values()) {
-      if (!released.delivered.unsettled) continue;
-      files.push({ path: released.path, identity: released.identity, offset: released.delivered.offset, check: released.delivered.check });
-    }
+    files.push(...this.released.undelivered());
     this.save({ files, savedAt: this.stoppedAt || Date.now() });
   }
 
@@ -357,9 +341,10 @@ export class Tailer {
     if (current && st && identityOf(st) === current.identity) return;
     if (current) this.letGoOfName(current);
     if (!st || !this.matchesGlob(path)) return;
+    if (isCompressed(path)) return this.problems.once(path, 'compressed', `${path}: a compressed rotation, not read`, 'debug');
     const identity = identityOf(st);
     const ignored = this.ignored.get(path);
-    if (ignored && ignored.identity === identity && ignored.bornAt === bornAtOf(st) && (!st.isFile() || (await headOf(path)) === ignored.head)) return;
+    if (ignored && ignored.identity === identity && ignored.bornAt === bornAtOf(st)) return;
     this.ignored.delete(path);
     const known = this.byIdentity.get(identity);
     if (known) {
@@ -374,7 +359,7 @@ export class Tailer {
     }
     if (!st.isFile()) {
       this.problems.once(path, 'type', `${path}: ${kindOf(st)}, not a log file; skipped`);
-      this.ignored.set(path, { identity, bornAt: bornAtOf(st), head: '' });
+      this.ignored.set(path, { identity, bornAt: bornAtOf(st) });
       return;
     }
     await this.follow(path, atStart);
@@ -393,28 +378,45 @@ export class Tailer {
     try {
       const st = await fstatAsync(fd);
       const identity = identityOf(st);
-      if (!st.isFile() || this.byIdentity.has(identity)) {
+      // A file too short to fingerprint is held open (a rename keeps it) but read only once it can be told from a copy.
+      const fingerprint = st.isFile() ? this.copies.fingerprintOf(fd) : undefined;
+      if (!st.isFile() || this.byIdentity.has(identity) || (fingerprint !== undefined && this.isCopy(path, fingerprint))) {
         await closeAsync(fd);
         return;
       }
-      const released = this.released.get(identity);
+      const released = this.released.take(fingerprint, identity);
       let file: FollowedFile;
       if (released) {
-        // Let go earlier and found again: read on where it ended, delivering on from where it was.
-        this.released.delete(identity);
+        // Let go earlier and found again (a rotation the globs match): read on where it ended, delivering on from where it was.
         const same = released.readEnd <= st.size && readCheckBytes(fd, released.readEnd) === released.readCheck;
         file = new FollowedFile(path, fd, identity, same ? released.readEnd : 0, released.delivered);
         if (!same) file.delivered.reach(0, '');
       } else {
-        const offset = atStart ? await this.positions.offsetAtStart(path, identity, fd, st.size, bornAtOf(st)) : 0;
+        const offset = atStart ? await this.positions.offsetAtStart(path, identity, fingerprint, fd, st.size, bornAtOf(st)) : 0;
         file = new FollowedFile(path, fd, identity, offset);
       }
+      file.fingerprint = fingerprint;
+      file.awaitingFingerprint = fingerprint === undefined;
       this.adopt(file);
       this.problems.forget(path, 'open');
     } catch (err) {
       await closeAsync(fd).catch(() => undefined);
       this.problems.once(path, 'open', `${path}: cannot open (${describeError(err)}); skipped`);
     }
+  }
+
+  /**
+   * A copy of a file followed (app.log.1 made by copytruncate, found while app.log is not yet
+   * truncated): named like its rotation, with its fingerprint. Not read: its lines are read
+   * from the original, or from the copy once the original's truncation is seen.
+   */
+  private isCopy(path: string, fingerprint: string): boolean {
+    for (const file of this.followed()) {
+      if (file.fingerprint !== fingerprint || !isRotationName(path, file.path)) continue;
+      this.problems.once(path, 'copy', `${path}: a copy of ${file.path} (same fingerprint), not read again`, 'debug');
+      return true;
+    }
+    return false;
   }
 
   private adopt(file: FollowedFile): void {
@@ -442,7 +444,18 @@ export class Tailer {
     if (!this.byIdentity.has(file.identity)) return 'gone';
     let outcome: ReadOutcome;
     try {
-      outcome = file.readChunk(this.reader, this.settings.maxLineBytes, this.records, file.finishing);
+      if (file.awaitingFingerprint && !file.finishing) {
+        // A new file (or a copy being written) is read once it can be told from the files followed.
+        const fingerprint = this.settings.fingerprints.of(file.fd);
+        if (fingerprint !== undefined && this.isCopy(file.path, fingerprint)) {
+          await this.forget(file);
+          return 'gone';
+        }
+        file.fingerprint = fingerprint;
+        file.awaitingFingerprint = fingerprint === undefined;
+      }
+      // Still too short: nothing read, but a file renamed away is let go in time all the same.
+      outcome = file.awaitingFingerprint && !file.finishing ? 'idle' : file.readChunk(this.reader, this.settings.maxLineBytes, this.records, file.finishing);
     } catch (err) {
       // What could be read of a file being let go was read.
       if (file.finishing) return this.release(file);
@@ -450,20 +463,15 @@ export class Tailer {
       await this.forget(file);
       return 'gone';
     }
+    // Truncated and written again since: known by its new first line once it has one.
+    if (!file.fingerprint && outcome !== 'truncated') file.fingerprint = this.copies.fingerprintOf(file.fd);
     switch (outcome) {
       case 'truncated':
         if (file.finishing) return this.release(file);
         // Completing its multi-line record takes room: the truncation is still there later.
         if (file.pending && this.batch.full) return 'full';
-        this.restartAfterTruncation(file);
+        await this.restartAfterTruncation(file);
         return 'more';
-      case 'binary': {
-        const st = await fstatAsync(file.fd);
-        this.ignored.set(file.path, { identity: file.identity, bornAt: bornAtOf(st), head: readCheckBytes(file.fd, Math.min(HEAD_BYTES, st.size)) });
-        this.problems.once(file.path, 'binary', `${file.path}: binary content, not a log file; skipped`);
-        await this.forget(file);
-        return 'gone';
-      }
       case 'idle':
         if (file.finishing) return this.release(file);
         if (file.drainingSince && (Date.now() - file.lastDataAt >= ROTATE_WAIT_MS || (await fstatAsync(file.fd)).nlink === 0)) {
@@ -485,23 +493,9 @@ export class Tailer {
     if (file.pending && this.batch.full) return 'full';
     this.records.finishPending(file);
     this.batch.flush();
-    this.remember(file);
+    this.released.remember(file);
     await this.forget(file);
     return 'gone';
-  }
-
-  /**
-   * A file let go may be found again under a name the globs match (app.log.1 with `app.log*`,
-   * by a later scan); remembering where it ended keeps it from being read again. Its delivered
-   * position goes with it: until its records are delivered it stays in the saved state.
-   */
-  private remember(file: FollowedFile): void {
-    this.released.delete(file.identity);
-    this.released.set(file.identity, { path: file.path, identity: file.identity, readEnd: file.readOffset, readCheck: file.readCheck(), delivered: file.delivered });
-    for (const [identity, released] of this.released) {
-      if (this.released.size <= RELEASED_REMEMBERED) break;
-      if (!released.delivered.unsettled) this.released.delete(identity);
-    }
   }
 
   private async forget(file: FollowedFile): Promise<void> {
@@ -517,33 +511,12 @@ export class Tailer {
 
   /**
    * Files saved by the last run that are no longer under their name: rotated while the agent
-   * was stopped. Looked for beside their old name and read from the saved offset to the end.
+   * was stopped. Each found beside its old name is read from the saved offset to the end.
    */
   private async recoverRotatedWhileStopped(): Promise<void> {
     for (const saved of this.positions.unclaimed()) {
-      const dir = dirname(saved.path);
-      let names: string[];
-      try {
-        names = await readdirAsync(dir);
-      } catch {
-        continue;
-      }
-      for (const name of names) {
-        const path = join(dir, name);
-        const st = await statAsync(path).catch(() => undefined);
-        // Still under its old name yet not found by the scan: no longer configured, not rotated.
-        if (!st || identityOf(st) !== saved.identity || st.size < saved.offset || path === saved.path) continue;
-        const fd = await openAsync(path, constants.O_RDONLY | constants.O_NONBLOCK).catch(() => undefined);
-        if (fd === undefined) break;
-        if (!stillHolds(fd, saved) || this.byIdentity.has(saved.identity)) {
-          await closeAsync(fd);
-          break;
-        }
-        const file = new FollowedFile(saved.path, fd, saved.identity, saved.offset);
-        file.drainingSince = Date.now();
-        this.adopt(file);
-        break;
-      }
+      const file = await this.copies.rotatedWhileStopped(saved);
+      if (file) this.adopt(file);
     }
   }
 

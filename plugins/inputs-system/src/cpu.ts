@@ -1,93 +1,45 @@
 import type { Accumulator } from '@vigil/core';
-import type { ProcFiles } from './proc-files.js';
+import { cpuTimeFields, parseCpuTimes, parseCpuTopology, usageBetween, type CpuPlace, type CpuTimes, type ProcFiles } from '@vigil/host';
 
-/** One CPU's counters from a /proc/stat `cpu` line, in clock ticks. */
-export interface CpuTimes {
-  user: number;
-  nice: number;
-  system: number;
-  idle: number;
-  iowait: number;
-  irq: number;
-  softirq: number;
-  steal: number;
-  guest: number;
-  guestNice: number;
-}
-
-/** `cpu` (all CPUs) and `cpuN` lines of /proc/stat, keyed by Telegraf's tag value. */
-export function parseCpuTimes(stat: string): Map<string, CpuTimes> {
-  const out = new Map<string, CpuTimes>();
-  for (const line of stat.split('\n')) {
-    if (!line.startsWith('cpu')) continue;
-    const [name, ...values] = line.split(/\s+/);
-    const v = values.map(Number);
-    out.set(name === 'cpu' ? 'cpu-total' : name, {
-      user: v[0] ?? 0,
-      nice: v[1] ?? 0,
-      system: v[2] ?? 0,
-      idle: v[3] ?? 0,
-      iowait: v[4] ?? 0,
-      irq: v[5] ?? 0,
-      softirq: v[6] ?? 0,
-      steal: v[7] ?? 0,
-      guest: v[8] ?? 0,
-      guestNice: v[9] ?? 0,
-    });
-  }
-  return out;
-}
-
-/** Telegraf's total: guest time is already inside user (and guest_nice inside nice). */
-function total(t: CpuTimes): number {
-  return t.user + t.nice + t.system + t.idle + t.iowait + t.irq + t.softirq + t.steal;
+export interface CpuOptions {
+  percpu: boolean;
+  totalcpu: boolean;
+  collect_cpu_time: boolean;
+  report_active: boolean;
+  core_tags: boolean;
 }
 
 /**
- * Usage percentages between two samples, Telegraf's formulas: guest is taken out of user and
- * guest_nice out of nice, `usage_active` is everything but idle. Undefined when no tick
- * passed. A counter that went backwards (iowait does on some kernels) counts as zero.
+ * `cpu` as Telegraf sends it: usage percentages since the previous sample (a gauge) and, with
+ * collect_cpu_time, seconds in each state since boot (a counter), both per CPU and for all.
  */
-export function usageBetween(before: CpuTimes, after: CpuTimes): Record<string, number> | undefined {
-  const elapsed = total(after) - total(before);
-  if (elapsed <= 0) return undefined;
-  const d = (key: keyof CpuTimes) => Math.max(0, after[key] - before[key]);
-  const pct = (ticks: number) => Math.min(100, Math.max(0, (100 * ticks) / elapsed));
-  return {
-    usage_user: pct(d('user') - d('guest')),
-    usage_system: pct(d('system')),
-    usage_idle: pct(d('idle')),
-    usage_nice: pct(d('nice') - d('guestNice')),
-    usage_iowait: pct(d('iowait')),
-    usage_irq: pct(d('irq')),
-    usage_softirq: pct(d('softirq')),
-    usage_steal: pct(d('steal')),
-    usage_guest: pct(d('guest')),
-    usage_guest_nice: pct(d('guestNice')),
-    usage_active: pct(elapsed - d('idle')),
-  };
-}
-
-/** Keeps the previous /proc/stat sample and reports usage since it. */
 export class CpuUsage {
   private previous: Map<string, CpuTimes>;
+  private places?: Map<string, CpuPlace>;
 
+  /** `baseline` is the /proc/stat text usage is first measured from. */
   constructor(
-    private readonly perCpu: boolean,
-    private readonly totalCpu: boolean,
+    private readonly options: CpuOptions,
     baseline: string,
   ) {
     this.previous = parseCpuTimes(baseline);
   }
 
   gather(acc: Accumulator, files: ProcFiles, timestamp: number): void {
+    const o = this.options;
     const current = parseCpuTimes(files.read('/proc/stat'));
+    // Which core and socket a CPU is cannot change while it is online: read once.
+    if (o.core_tags) this.places ??= parseCpuTopology(files.readOptional('/proc/cpuinfo') ?? '');
     for (const [cpu, times] of current) {
-      const wanted = cpu === 'cpu-total' ? this.totalCpu : this.perCpu;
+      if (!(cpu === 'cpu-total' ? o.totalcpu : o.percpu)) continue;
+      const place = this.places?.get(cpu);
+      const tags: Record<string, string> = place ? { cpu, core_id: place.coreId, physical_id: place.physicalId } : { cpu };
+      if (o.collect_cpu_time) acc.addCounter('cpu', cpuTimeFields(times, o.report_active), tags, timestamp);
       const before = this.previous.get(cpu);
-      if (!wanted || !before) continue;
-      const usage = usageBetween(before, times);
-      if (usage) acc.addGauge('cpu', usage, { cpu }, timestamp);
+      const usage = before ? usageBetween(before, times) : undefined;
+      if (!usage) continue;
+      if (!o.report_active) delete usage.usage_active;
+      acc.addGauge('cpu', usage, tags, timestamp);
     }
     this.previous = current;
   }

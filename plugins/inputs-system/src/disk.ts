@@ -1,63 +1,30 @@
-import { statfs } from 'node:fs/promises';
 import type { Accumulator } from '@vigil/core';
-import { parseMountInfo, PSEUDO_FS, type Mount } from './mounts.js';
-import type { ProcFiles } from './proc-files.js';
+import { filesystemUsage, parseMountInfo, PSEUDO_FS, type Mount, type ProcFiles, type StatfsResult } from '@vigil/host';
 
 export interface DiskOptions {
   /** Exact mount points to report; empty reports every mount. */
-  mountPoints: string[];
-  ignoreFs: string[];
+  mount_points: string[];
+  ignore_fs: string[];
+  ignore_mount_opts: string[];
 }
 
 /**
  * Mounts to report: wanted mount points whose filesystem type is neither ignored nor a kernel
- * pseudo filesystem. A mount point
- * mounted over again is reported once, as the mount on top: the one statfs answers for.
+ * pseudo filesystem, and that carry none of the ignored mount options. A mount point mounted
+ * over again is reported once, as the mount on top: the one statfs answers for.
  */
 export function selectMounts(mounts: Mount[], options: DiskOptions): Mount[] {
-  const wanted = new Set(options.mountPoints);
-  const ignored = new Set(options.ignoreFs);
+  const wanted = new Set(options.mount_points);
+  const ignored = new Set(options.ignore_fs);
   const visible = new Map<string, Mount>();
   for (const m of mounts) visible.set(m.mountPoint, m);
-  return [...visible.values()].filter((m) => (wanted.size === 0 || wanted.has(m.mountPoint)) && !ignored.has(m.fsType) && !PSEUDO_FS.has(m.fsType));
-}
-
-function percent(part: number, whole: number): number {
-  return whole > 0 ? (100 * part) / whole : 0;
-}
-
-/** The statfs(2) fields a filesystem's usage is computed from. */
-export type StatfsResult = Pick<import('node:fs').StatsFs, 'blocks' | 'bsize' | 'bfree' | 'bavail' | 'files' | 'ffree'>;
-
-export interface FilesystemUsage {
-  /** Bytes. */
-  total: number;
-  /** Bytes non-root users can still write (f_bavail), as df's "Avail". */
-  free: number;
-  used: number;
-  /** Of the space non-root users can use (used + free), like df. */
-  usedPercent: number;
-  inodesTotal: number;
-  inodesFree: number;
-  inodesUsed: number;
-  inodesUsedPercent: number;
-}
-
-/** A filesystem's usage from its statfs, as the `disk` fields compute it. */
-export function filesystemUsage(stats: StatfsResult): FilesystemUsage {
-  const free = stats.bavail * stats.bsize;
-  const used = (stats.blocks - stats.bfree) * stats.bsize;
-  const inodesUsed = stats.files - stats.ffree;
-  return {
-    total: stats.blocks * stats.bsize,
-    free,
-    used,
-    usedPercent: percent(used, used + free),
-    inodesTotal: stats.files,
-    inodesFree: stats.ffree,
-    inodesUsed,
-    inodesUsedPercent: percent(inodesUsed, stats.files),
-  };
+  return [...visible.values()].filter(
+    (m) =>
+      (wanted.size === 0 || wanted.has(m.mountPoint)) &&
+      !ignored.has(m.fsType) &&
+      !PSEUDO_FS.has(m.fsType) &&
+      !m.options.some((option) => options.ignore_mount_opts.includes(option)),
+  );
 }
 
 /**
@@ -68,7 +35,10 @@ export function filesystemUsage(stats: StatfsResult): FilesystemUsage {
 export class DiskUsage {
   private readonly pending = new Set<string>();
 
-  constructor(private readonly options: DiskOptions) {}
+  constructor(
+    private readonly options: DiskOptions,
+    private readonly statfs: (mountPoint: string) => Promise<StatfsResult>,
+  ) {}
 
   /** `onStuck` hears of each mount skipped because its statfs is still pending. */
   async gather(acc: Accumulator, files: ProcFiles, timestamp: number, onStuck: (err: Error) => void): Promise<void> {
@@ -77,16 +47,25 @@ export class DiskUsage {
     for (const m of stuck) onStuck(new Error(`statfs ${m.mountPoint} has not returned since an earlier gather; skipped`));
     const ready = mounts.filter((m) => !stuck.includes(m));
     // Waiting stops when the gather is abandoned, so one hung mount cannot hold the gather.
-    await untilAborted(Promise.all(ready.map((m) => this.gatherMount(acc, m, timestamp))), acc.signal).catch(() => undefined);
+    await untilAborted(Promise.all(ready.map((m) => this.gatherMount(acc, files, m, timestamp))), acc.signal).catch(() => undefined);
   }
 
-  private async gatherMount(acc: Accumulator, mount: Mount, timestamp: number): Promise<void> {
+  private async gatherMount(acc: Accumulator, files: ProcFiles, mount: Mount, timestamp: number): Promise<void> {
     this.pending.add(mount.mountPoint);
-    const call = statfs(mount.mountPoint).finally(() => this.pending.delete(mount.mountPoint));
+    const call = this.statfs(mount.mountPoint).finally(() => this.pending.delete(mount.mountPoint));
     const stats = await call.catch(() => undefined);
     // Total 0 marks a pseudo filesystem (proc, sysfs, cgroup), which Telegraf leaves out too.
     if (!stats || stats.blocks === 0 || acc.signal.aborted) return;
     const u = filesystemUsage(stats);
+    const tags: Record<string, string> = {
+      path: mount.mountPoint,
+      device: mount.source.replace(/^\/dev\//, ''),
+      fstype: mount.fsType,
+      mode: mount.readOnly ? 'ro' : 'rw',
+    };
+    // A device-mapper volume (LVM, LUKS) has its name in sysfs; other devices have no label.
+    const label = files.readOptional(`/sys/dev/block/${mount.deviceNumber}/dm/name`)?.trim();
+    if (label) tags.label = label;
     acc.addGauge(
       'disk',
       {
@@ -99,12 +78,7 @@ export class DiskUsage {
         inodes_used: BigInt(u.inodesUsed),
         inodes_used_percent: u.inodesUsedPercent,
       },
-      {
-        path: mount.mountPoint,
-        device: mount.source.replace(/^\/dev\//, ''),
-        fstype: mount.fsType,
-        mode: mount.readOnly ? 'ro' : 'rw',
-      },
+      tags,
       timestamp,
     );
   }

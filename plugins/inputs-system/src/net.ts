@@ -1,16 +1,13 @@
 import type { Accumulator, Matcher } from '@vigil/core';
-import type { ProcFiles } from './proc-files.js';
-
-/** Interface flags from <linux/if.h>. */
-const IFF_UP = 0x1;
-const IFF_LOOPBACK = 0x8;
+import { interfaceSpeed, interfaceState, parseNetDev, protocolCounters, type ProcFiles } from '@vigil/host';
 
 /**
- * `net` counters per interface from /proc/net/dev. With no `interfaces` filter, loopback and
- * interfaces that are down are left out (as in Telegraf); a filter reports what it names,
- * whatever their state.
+ * `net` counters per interface from /proc/net/dev, with the link speed. With no `interfaces`
+ * filter, loopback and interfaces that are down are left out (as in Telegraf); a filter
+ * reports what it names, whatever their state. Unless `ignoreProtocolStats`, one more metric
+ * tagged interface=all carries the /proc/net/snmp protocol counters.
  */
-export function gatherNet(acc: Accumulator, files: ProcFiles, interfaces: Matcher | undefined, timestamp: number): void {
+export function gatherNet(acc: Accumulator, files: ProcFiles, interfaces: Matcher | undefined, ignoreProtocolStats: boolean, timestamp: number): void {
   for (const { name, v } of parseNetDev(files.read('/proc/net/dev'))) {
     if (interfaces ? !interfaces(name) : !isUpAndNotLoopback(files, name)) continue;
     acc.addCounter(
@@ -24,32 +21,18 @@ export function gatherNet(acc: Accumulator, files: ProcFiles, interfaces: Matche
         packets_sent: v[9],
         err_out: v[10],
         drop_out: v[11],
+        // Mbit/s; -1 when the driver reports none (virtual and down interfaces), as in Telegraf.
+        speed: BigInt(interfaceSpeed(files, name) ?? -1),
       },
       { interface: name },
       timestamp,
     );
   }
-}
-
-/**
- * The interface lines of /proc/net/dev: the name and its 16 counters, receive (bytes, packets,
- * errs, drop, fifo, frame, compressed, multicast) then transmit (bytes, packets, errs, drop,
- * fifo, colls, carrier, compressed).
- */
-export function parseNetDev(text: string): { name: string; v: bigint[] }[] {
-  const out: { name: string; v: bigint[] }[] = [];
-  for (const line of text.split('\n').slice(2)) {
-    const colon = line.indexOf(':');
-    if (colon < 0) continue;
-    out.push({ name: line.slice(0, colon).trim(), v: line.slice(colon + 1).trim().split(/\s+/).map((s) => BigInt(s)) });
-  }
-  return out;
-}
-
-/** Whether the interface is up and whether it is a loopback, from its flags in /sys/class/net. */
-export function interfaceState(files: ProcFiles, name: string): { up: boolean; loopback: boolean } {
-  const flags = Number.parseInt(files.readOptional(`/sys/class/net/${name}/flags`) ?? '0', 16);
-  return { up: (flags & IFF_UP) !== 0, loopback: (flags & IFF_LOOPBACK) !== 0 };
+  if (ignoreProtocolStats) return;
+  // As in Telegraf, protocol counters that cannot be read are left out without an error.
+  const snmp = files.readOptional('/proc/net/snmp');
+  const counters = snmp === undefined ? {} : protocolCounters(snmp);
+  if (Object.keys(counters).length > 0) acc.addFields('net', counters, { interface: 'all' }, timestamp);
 }
 
 function isUpAndNotLoopback(files: ProcFiles, name: string): boolean {

@@ -1,6 +1,8 @@
-import { mkdtempSync, readFileSync, symlinkSync, unlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { newLogRecord, newMetric } from '@vigil/core';
 import { createOutput, writeContext } from '@vigil/core/testing';
 import file from './index.js';
@@ -69,5 +71,60 @@ describe('outputs.file', () => {
     expect(await plugin.write([record], writeContext())).toEqual({ outcome: 'rejected', reason: 'cannot serialize the batch as json: Do not know how to serialize a BigInt' });
     await plugin.close!();
     expect(readFileSync(path, 'utf8')).toBe('');
+  });
+
+  it('re-creates a file whose folder was removed, and says so once', async () => {
+    const folder = join(dir, 'gone');
+    mkdirSync(folder);
+    const path = join(folder, 'x.out');
+    const { plugin, ctx } = createOutput(file, { files: [path] });
+    await plugin.connect!();
+    await plugin.write([newMetric('m', { v: 1 }, {}, 1000)], writeContext());
+    rmSync(folder, { recursive: true });
+    expect(await plugin.write([newMetric('m', { v: 2 }, {}, 2000)], writeContext())).toEqual({ outcome: 'written' });
+    expect(await plugin.write([newMetric('m', { v: 3 }, {}, 3000)], writeContext())).toEqual({ outcome: 'written' });
+    await plugin.close!();
+    expect(readFileSync(path, 'utf8')).toBe('m v=2 2000000000\nm v=3 3000000000\n');
+    expect(ctx.ring.entries().map((e) => `${e.level} ${e.message}`)).toEqual([`warn ${path} was removed (or its folder was): re-creating it`]);
+  });
+
+  it('a file renamed away (rotated) is written anew under its name', async () => {
+    const path = join(dir, 'rotated.out');
+    const { plugin } = createOutput(file, { files: [path] });
+    await plugin.connect!();
+    await plugin.write([newMetric('m', { v: 1 }, {}, 1000)], writeContext());
+    writeFileSync(path + '.1', readFileSync(path));
+    unlinkSync(path);
+    await plugin.write([newMetric('m', { v: 2 }, {}, 2000)], writeContext());
+    await plugin.close!();
+    expect(readFileSync(path + '.1', 'utf8')).toBe('m v=1 1000000000\n');
+    expect(readFileSync(path, 'utf8')).toBe('m v=2 2000000000\n');
+  });
+
+  it('a disk filling up part-way through a batch leaves whole lines only', () => {
+    // A real partial write: the child may write at most 2 KiB to a file (ulimit -f), as on a full disk.
+    const path = join(dir, 'partial.out');
+    const plugin = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+    const script = `import { newMetric } from '@vigil/core';
+import { createOutput, writeContext } from '@vigil/core/testing';
+import file from ${JSON.stringify(plugin)};
+const { plugin } = createOutput(file, { files: [${JSON.stringify(path)}] });
+await plugin.connect();
+const batch = (from, count) => Array.from({ length: count }, (_, i) => newMetric('line', { n: from + i, pad: 'x'.repeat(40) }, {}, 1000));
+const results = [];
+results.push((await plugin.write(batch(0, 10), writeContext())).outcome);
+results.push((await plugin.write(batch(10, 100), writeContext())).outcome);
+results.push((await plugin.write(batch(110, 5), writeContext())).outcome);
+await plugin.close();
+console.log(JSON.stringify(results));
+`;
+    const run = spawnSync('bash', ['-c', `trap "" XFSZ; ulimit -f 2; exec "$0" --input-type=module -e "$1"`, process.execPath, script], { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual(['written', 'retry', 'written']);
+    const numbers = readFileSync(path, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => /^line n=(\d+),pad="x{40}" 1000000000$/.exec(line)?.[1]);
+    expect(numbers).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '110', '111', '112', '113', '114']);
   });
 });

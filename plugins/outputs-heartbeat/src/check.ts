@@ -1,4 +1,4 @@
-import type { OptionProblem } from '@vigil/core';
+import { httpClientProblems, type OptionProblem } from '@vigil/core';
 import { CONDITION_NAMES, DEFAULT_PROPERTY_NAMES, type HeartbeatOptions } from './schema.js';
 import { formatOf, urlsOf } from './settings.js';
 import { conditionProblem } from './status.js';
@@ -56,9 +56,10 @@ export function checkOptions(o: HeartbeatOptions): OptionProblem[] {
   if (o.token && urlsOf(o).some(hasCredentials)) {
     problems.push({ option: 'token', message: 'option "token" sets the Authorization header, which the credentials in a URL set too; keep one' });
   }
-  if (Boolean(o.tls_cert) !== Boolean(o.tls_key)) {
-    problems.push({ option: o.tls_cert ? 'tls_key' : 'tls_cert', message: 'options "tls_cert" and "tls_key" go together: set both or neither' });
+  if (o.token_url && (o.token || Object.keys(o.headers).some((h) => h.toLowerCase() === 'authorization'))) {
+    problems.push({ option: 'token_url', message: `OAuth2 (option "token_url") sets the Authorization header, which ${o.token ? 'option "token"' : '"headers"'} sets too; keep one` });
   }
+  problems.push(...httpClientProblems(o));
 
   const taken = Object.keys(o.properties).filter((k) => (DEFAULT_PROPERTY_NAMES as readonly string[]).includes(k));
   for (const name of taken) {

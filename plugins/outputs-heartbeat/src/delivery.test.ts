@@ -1,21 +1,32 @@
-import { createOutput, makeTestCertificates, serverTls, type TestCertificates } from '@vigil/core/testing';
+import { createOutput, makeTestCertificates, serverTls, startFixedAnswerServer, type FixedAnswerServer, type TestCertificates } from '@vigil/core/testing';
 import { heartbeatOutput } from './index.js';
 import { connected, createHeartbeat, metrics, startReceiver, stopAll } from './test-harness.js';
+import { Target } from './target.js';
 
-afterEach(stopAll);
+const servers: FixedAnswerServer[] = [];
+const track = (server: FixedAnswerServer) => (servers.push(server), server);
+
+afterEach(async () => {
+  await stopAll();
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
 
 const messagesOf = (logs: { message: string }[]) => logs.map((e) => e.message);
 
 describe('outputs.heartbeat delivery', () => {
-  it('logs a refused connection once per heartbeat, naming the URL, and tries again at the next', async () => {
+  it('logs one line when a URL starts failing, none for the failures after it, and one when it recovers', async () => {
     const receiver = await startReceiver();
     await receiver.stop();
     const run = createHeartbeat({ urls: [receiver.url], agent_id: 'a' });
     await connected(run);
     await run.heartbeat.beat();
+    await run.heartbeat.beat();
+    expect(run.ownLogs()).toEqual([`error heartbeat to ${receiver.url} failed: connection refused; next try in 1h`]);
+    await receiver.restart();
+    await run.heartbeat.beat();
     expect(run.ownLogs()).toEqual([
       `error heartbeat to ${receiver.url} failed: connection refused; next try in 1h`,
-      `error heartbeat to ${receiver.url} failed: connection refused (2 failures in a row); next try in 1h`,
+      `info heartbeat to ${receiver.url} delivered again after 3 failed attempts`,
     ]);
   });
 
@@ -93,11 +104,7 @@ describe('outputs.heartbeat delivery', () => {
     await run.heartbeat.beat();
     await run.heartbeat.beat();
     expect(receiver.beats).toHaveLength(3);
-    expect(run.ownLogs()).toEqual([
-      `error heartbeat to ${receiver.url} failed: answered 429 Too Many Requests: slow down; next try in 1m`,
-      `error heartbeat to ${receiver.url} failed: answered 401 Unauthorized (2 failures in a row); next try in 1m`,
-      `error heartbeat to ${receiver.url} failed: answered 401 Unauthorized (3 failures in a row); next try in 1m`,
-    ]);
+    expect(run.ownLogs()).toEqual([`error heartbeat to ${receiver.url} failed: answered 429 Too Many Requests: slow down; next try in 1m`]);
   });
 
   it('gives up on a request after timeout and logs it', async () => {
@@ -120,9 +127,9 @@ describe('outputs.heartbeat delivery', () => {
     expect(stuck.beats).toHaveLength(1);
     const skipped = `warn heartbeat to ${stuck.url} skipped: the previous one is still waiting for an answer`;
     expect(run.ownLogs()).toEqual([skipped]);
-    stuck.release(204);
     await run.heartbeat.close();
-    expect(run.ownLogs()).toEqual([skipped]);
+    // Closing cancels what is still open; none of it counts as a failure.
+    expect(run.ownLogs().filter((l) => !l.endsWith('cancelled: the output is closing (stop or reload)'))).toEqual([skipped]);
   });
 
   it('gives each URL its own backlog: a refused URL does not stop the other from being told', async () => {
@@ -137,9 +144,8 @@ describe('outputs.heartbeat delivery', () => {
     await run.heartbeat.beat();
 
     const failure = `heartbeat to ${down.url} failed: connection refused; next try in 1h`;
-    const again = `heartbeat to ${down.url} failed: connection refused (2 failures in a row); next try in 1h`;
-    expect(up.beats.map((b) => messagesOf(b.body.logs))).toEqual([['input broke'], [failure], [again]]);
-    expect(down.beats.map((b) => messagesOf(b.body.logs))).toEqual([['input broke', failure, again]]);
+    expect(up.beats.map((b) => messagesOf(b.body.logs))).toEqual([['input broke'], [failure], []]);
+    expect(down.beats.map((b) => messagesOf(b.body.logs))).toEqual([['input broke', failure]]);
   });
 
   it('keeps header values, the token and URL passwords out of its logs and messages', async () => {
@@ -166,14 +172,43 @@ describe('outputs.heartbeat delivery', () => {
     expect(run.ownLogs()).toEqual([`error heartbeat to ${receiver.url.replace('http://', 'http://deploy:***@')} failed: answered 403 Forbidden; next try in 1h`]);
   });
 
-  it('waits at close for the heartbeat in flight', async () => {
+  it('cancels the heartbeat in flight at close instead of waiting for its timeout, and starts no other', async () => {
     const receiver = await startReceiver();
     receiver.answer = 'hang';
-    const run = createHeartbeat({ urls: [receiver.url], agent_id: 'a', timeout: '100ms' });
+    // A timeout longer than jest's own: close() can only finish in time by cancelling.
+    const run = createHeartbeat({ urls: [receiver.url], agent_id: 'a', timeout: '1h', interval: '20ms' });
     run.heartbeat.connect();
     await receiver.received(1);
     await run.heartbeat.close();
-    expect(run.ownLogs()).toEqual([`error heartbeat to ${receiver.url} failed: no answer within 100ms (timeout); next try in 1h`]);
+    await run.heartbeat.beat();
+    expect(run.ownLogs().filter((l) => !l.includes('skipped'))).toEqual([`info heartbeat to ${receiver.url} cancelled: the output is closing (stop or reload)`]);
+    expect(receiver.beats).toHaveLength(1);
+  });
+
+  it('holds a URL back for a Retry-After on 429 longer than the interval', async () => {
+    const receiver = await startReceiver();
+    receiver.answer = { status: 429, headers: { 'retry-after': '120' } };
+    const run = createHeartbeat({ urls: [receiver.url], agent_id: 'a', interval: '1m' });
+    await connected(run);
+    await run.heartbeat.beat();
+    expect(receiver.beats).toHaveLength(1);
+    expect(run.ownLogs()).toEqual([`error heartbeat to ${receiver.url} failed: answered 429 Too Many Requests; next try after 2m, as the server asked (Retry-After)`]);
+  });
+
+  it('reads only the start of an answer\'s body: a 200 with 256 MiB is a success without the rest being downloaded', async () => {
+    const total = 256 * 1024 * 1024;
+    const server = track(await startFixedAnswerServer({ status: 200, bodyBytes: total }));
+    const run = createHeartbeat({ urls: [`${server.origin}/hb`], agent_id: 'a', timeout: '20s' });
+    await connected(run);
+    expect(run.ownLogs()).toEqual([]);
+    expect(server.bodyBytesSent[0]).toBeLessThan(total / 4);
+  });
+
+  it('fails on a huge error body the same way, quoting only its start', async () => {
+    const server = track(await startFixedAnswerServer({ status: 500, bodyBytes: 256 * 1024 * 1024 }));
+    const run = createHeartbeat({ urls: [`${server.origin}/hb`], agent_id: 'a', timeout: '20s' });
+    await connected(run);
+    expect(run.ownLogs()).toEqual([`error heartbeat to ${server.origin}/hb failed: answered 500 Internal Server Error: ${'x'.repeat(200)}…; next try in 1h`]);
   });
 });
 
@@ -216,5 +251,17 @@ describe('outputs.heartbeat over TLS', () => {
     expect(() => createOutput(heartbeatOutput, { urls: ['https://127.0.0.1:9/'], agent_id: 'a', tls_ca: `${certs.dir}/missing.pem` })).toThrow(
       `option "tls_ca": cannot read ${certs.dir}/missing.pem: ENOENT`,
     );
+  });
+});
+
+describe('outputs.heartbeat failure lines', () => {
+  const start = { logSeq: 0, counters: { metrics: 0, logErrors: 0, logWarnings: 0 }, snapshot: {} as never };
+
+  it('logs the first failure of a run, then at most one a minute, and again from the first after a success', () => {
+    const target = new Target('http://127.0.0.1:9/hb', start, 0);
+    const logged = (at: number) => (target.failed(at), target.logsFailure(at));
+    expect([logged(1_000), logged(2_000), logged(60_999), logged(61_000), logged(62_000), logged(121_000)]).toEqual([true, false, false, true, false, true]);
+    target.succeeded(start, 122_000);
+    expect([logged(123_000), logged(124_000)]).toEqual([true, false]);
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { formatDuration, redactUrlCredentials, type Item, type OutputPlugin, type PluginContext, type StatsSnapshot } from '@vigil/core';
 import { selectLogEntries } from './log-selection.js';
 import { specMessage, telegrafMessage, type BeatFacts } from './message.js';
-import { getPrimaryIp } from '@vigil/inputs-system';
+import { getPrimaryIp } from '@vigil/host';
 import { defaultProperties, propertiesToSend } from './properties.js';
 import type { HeartbeatOptions } from './schema.js';
 import type { Sender } from './sender.js';
@@ -29,7 +29,7 @@ export interface HeartbeatParts {
   sender: Sender;
   /** `systemInfo`; `keep` makes this sample the start of the next one's span (false for a preview). */
   systemInfo: (keep: boolean) => Promise<object>;
-  /** Values blanked from anything sent or logged: header values and the token. */
+  /** Values blanked from anything sent or logged: header values, tokens, passwords. */
   secrets: string[];
 }
 
@@ -48,6 +48,8 @@ export class Heartbeat implements OutputPlugin {
   private readonly reportedProblems = new Set<string>();
   /** Heartbeats under way, for whenIdle(). */
   private readonly beats = new Set<Promise<void>>();
+  /** Aborted at close: a request under way must not hold up the agent's stop. */
+  private readonly closing = new AbortController();
 
   constructor(
     private readonly ctx: PluginContext<HeartbeatOptions>,
@@ -78,9 +80,10 @@ export class Heartbeat implements OutputPlugin {
     this.metricsWritten = true;
   }
 
-  /** Waits out every heartbeat in flight (each bounded by `timeout`), then releases the connections. */
+  /** Cancels every heartbeat in flight, then releases the connections. */
   async close(): Promise<void> {
     clearInterval(this.timer);
+    this.closing.abort();
     await this.whenIdle();
     this.parts.sender.close();
   }
@@ -90,15 +93,16 @@ export class Heartbeat implements OutputPlugin {
     while (this.beats.size > 0) await Promise.all(this.beats);
   }
 
-  /** The message each URL would get now, in `urls` order; nothing is sent or changed. */
-  async preview(): Promise<Record<string, unknown>[]> {
+  /** The message each URL (credentials blanked) would get now, in `urls` order; nothing is sent or changed. */
+  async preview(): Promise<{ url: string; message: Record<string, unknown> }[]> {
     if (!this.settings.enabled) return [];
     const context = await this.beatContext(false);
-    return this.targets.map((t) => this.compose(t, context, false).message);
+    return this.targets.map((t) => ({ url: t.shownUrl, message: this.compose(t, context, false).message }));
   }
 
   /** One heartbeat to every URL not still busy with the previous one. */
   beat(): Promise<void> {
+    if (this.closing.signal.aborted) return Promise.resolve();
     const beat = this.beatToIdleTargets().finally(() => this.beats.delete(beat));
     this.beats.add(beat);
     return beat;
@@ -106,6 +110,7 @@ export class Heartbeat implements OutputPlugin {
 
   private async beatToIdleTargets(): Promise<void> {
     const context = await this.beatContext(true);
+    if (this.closing.signal.aborted) return;
     // A URL whose server asked for a pause (Retry-After) is left out silently: its failure said so.
     const now = Date.now();
     const due = this.targets.filter((t) => !t.heldBack(now));
@@ -125,7 +130,11 @@ export class Heartbeat implements OutputPlugin {
 
   private async deliver(target: Target, context: BeatContext): Promise<void> {
     const { message, coverage } = this.compose(target, context, true);
-    const failure = await this.parts.sender.post(target.url, JSON.stringify(message));
+    const failure = await this.parts.sender.post(target.url, JSON.stringify(message), this.closing.signal);
+    if (failure?.cancelled) {
+      this.ctx.log.info(`heartbeat to ${target.shownUrl} cancelled: the output is closing (stop or reload)`);
+      return;
+    }
     if (failure === undefined) {
       const failures = target.succeeded(coverage, Date.now());
       if (failures > 0) this.ctx.log.info(`heartbeat to ${target.shownUrl} delivered again after ${failures} failed ${failures === 1 ? 'attempt' : 'attempts'}`);
@@ -134,10 +143,12 @@ export class Heartbeat implements OutputPlugin {
     // A Retry-After shorter than the interval changes nothing: the next beat is later anyway.
     const { intervalMs } = this.settings;
     const waitMs = failure.retryAfterMs !== undefined && failure.retryAfterMs > intervalMs ? failure.retryAfterMs : 0;
-    const inRow = target.failed(Date.now(), waitMs);
-    const repeat = inRow > 1 ? ` (${inRow} failures in a row)` : '';
+    const now = Date.now();
+    const inRow = target.failed(now, waitMs);
+    if (!target.logsFailure(now)) return;
     const next = waitMs > 0 ? `next try after ${formatDuration(waitMs)}, as the server asked (Retry-After)` : `next try in ${formatDuration(intervalMs)}`;
-    this.ctx.log.error(`heartbeat to ${target.shownUrl} failed: ${this.redact(failure.reason)}${repeat}; ${next}`);
+    const what = inRow > 1 ? `still failing (${inRow} failures in a row)` : 'failed';
+    this.ctx.log.error(`heartbeat to ${target.shownUrl} ${what}: ${this.redact(failure.reason)}; ${next}`);
   }
 
   private compose(target: Target, context: BeatContext, report: boolean): { message: Record<string, unknown>; coverage: Coverage } {

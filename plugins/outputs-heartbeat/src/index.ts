@@ -1,25 +1,41 @@
-import { defineOutput, readSample, readTlsFiles, type PluginContext } from '@vigil/core';
+import { defineOutput, readSample, type PluginContext } from '@vigil/core';
 import { checkOptions } from './check.js';
 import { Heartbeat } from './heartbeat.js';
 import { schema, type HeartbeatOptions } from './schema.js';
 import { Sender } from './sender.js';
-import { resolveSettings } from './settings.js';
+import { resolveSettings, urlsOf } from './settings.js';
 import { SystemInfoReader } from './system-info.js';
+
+/** Every value a log line or message must not show: header values, tokens, passwords, the URLs' own credentials. */
+function secretsOf(o: HeartbeatOptions): string[] {
+  const secrets = [...Object.values(o.headers), o.token, o.client_secret, o.tls_key_pwd, o.cookie_auth_password, ...Object.values(o.cookie_auth_headers)];
+  for (const url of [...urlsOf(o), o.http_proxy_url, o.token_url, o.cookie_auth_url]) {
+    try {
+      const { password } = new URL(url);
+      secrets.push(password);
+      secrets.push(decodeURIComponent(password));
+    } catch {
+      // "" or a URL check() refuses; an undecodable password is blanked as written.
+    }
+  }
+  return secrets;
+}
 
 function createHeartbeat(ctx: PluginContext<HeartbeatOptions>): Heartbeat {
   const options = ctx.options;
   const settings = resolveSettings(options, ctx.agent);
-  const { ca, cert, key } = readTlsFiles(options);
   const sender = new Sender({
+    client: options,
+    urls: settings.urls,
     headers: options.headers,
     token: options.token,
     timeoutMs: settings.timeoutMs,
     userAgent: `vigil/${ctx.agent.version}`,
-    tls: { ca, cert, key, insecureSkipVerify: options.insecure_skip_verify },
+    followRedirects: options.follow_redirects,
   });
   // One per output instance: it keeps the previous heartbeat's sample for the rates.
   const systemInfo = new SystemInfoReader({ cloudMetadata: options.cloud_metadata, agent: { version: ctx.agent.version, startTime: ctx.agent.startTime } });
-  return new Heartbeat(ctx, { settings, sender, systemInfo: (keep) => systemInfo.read(keep), secrets: [...Object.values(options.headers), options.token] });
+  return new Heartbeat(ctx, { settings, sender, systemInfo: (keep) => systemInfo.read(keep), secrets: secretsOf(options) });
 }
 
 export const heartbeatOutput = defineOutput<HeartbeatOptions>({

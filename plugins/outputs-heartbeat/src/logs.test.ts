@@ -15,7 +15,7 @@ const T0 = Date.UTC(2025, 5, 16, 18, 3, 0);
 
 /** Logs `levels` one second apart, messages "<level> #<n>". */
 function logSeries(run: Running, levels: LogLevel[]): void {
-  levels.forEach((level, i) => run.ring.push({ timestamp: T0 + i * 1000, level, message: `${level} #${i}`, source: i % 2 ? 'inputs.http::api' : 'agent' }));
+  levels.forEach((level, i) => run.log(level, `${level} #${i}`, { timestamp: T0 + i * 1000, source: i % 2 ? 'inputs.http::api' : 'agent' }));
 }
 
 async function logsSent(options: Record<string, unknown>, levels: LogLevel[]): Promise<string[]> {

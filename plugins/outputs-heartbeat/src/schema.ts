@@ -1,4 +1,4 @@
-import type { OptionsSchema } from '@vigil/core';
+import { HTTP_CLIENT_SCHEMA_PROPERTIES, type HttpClientOptions, type OptionsSchema } from '@vigil/core';
 
 /** Status words as written in a config; case does not matter ("ok" is Telegraf's spelling). */
 export const STATUS_WORDS = ['OK', 'WARN', 'FAIL', 'UNDEFINED'] as const;
@@ -28,7 +28,8 @@ export interface StatusTable {
   initial: string;
 }
 
-export interface HeartbeatOptions {
+/** With Telegraf's HTTP-client options (proxy, pool, TLS, OAuth2, cookie authentication), shared with every HTTP plugin. */
+export interface HeartbeatOptions extends HttpClientOptions {
   urls: string[];
   url?: string;
   agent_id?: string;
@@ -52,10 +53,7 @@ export interface HeartbeatOptions {
   enabled: boolean;
   include_system_info: boolean;
   cloud_metadata: boolean;
-  tls_ca: string;
-  tls_cert: string;
-  tls_key: string;
-  insecure_skip_verify: boolean;
+  follow_redirects: boolean;
 }
 
 function statusTable(description: string) {
@@ -159,9 +157,15 @@ export const schema: OptionsSchema = {
       default: true,
       description: 'With include_system_info: ask the cloud metadata service (169.254.169.254) for provider, region and instance (cached).',
     },
-    tls_ca: { type: 'string', default: '', description: 'PEM file of the CA that signed the server certificate.' },
-    tls_cert: { type: 'string', default: '', description: 'PEM file of the client certificate (with `tls_key`).' },
-    tls_key: { type: 'string', default: '', description: 'PEM file of the client key (with `tls_cert`).' },
-    insecure_skip_verify: { type: 'boolean', default: false, description: 'Accept any server certificate (testing only).' },
+    follow_redirects: {
+      type: 'boolean',
+      default: false,
+      description: 'Follow 3xx answers (at most 10); headers and token are never sent to another origin. false: a 3xx is a failed heartbeat.',
+    },
+    ...HTTP_CLIENT_SCHEMA_PROPERTIES,
+    idle_conn_timeout: {
+      ...HTTP_CLIENT_SCHEMA_PROPERTIES.idle_conn_timeout,
+      description: 'Keep the connection open between heartbeats for this long (keep it below the server\'s keep-alive timeout); 0s: a new connection for every heartbeat.',
+    },
   },
 };

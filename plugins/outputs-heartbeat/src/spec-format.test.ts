@@ -177,22 +177,23 @@ describe('outputs.heartbeat, format "spec"', () => {
     await connected(run);
     expect(receiver.last.body.systemInfo).not.toHaveProperty('networkBytesRecvRate');
     const [preview] = await run.heartbeat.preview();
-    expect(preview.systemInfo).toHaveProperty('networkBytesRecvRate');
+    expect(preview.message.systemInfo).toHaveProperty('networkBytesRecvRate');
     await run.heartbeat.beat();
     const info = receiver.last.body.systemInfo as Record<string, unknown>;
     expect(receiver.beats).toHaveLength(2);
     for (const field of ['networkBytesRecvRate', 'networkBytesSentRate', 'diskIops']) expect([field, typeof info[field]]).toEqual([field, 'number']);
   });
 
-  it('previews the message each URL would get, without sending anything, secrets blanked', async () => {
+  it('previews the message each URL would get, naming the URL without its password, sending nothing, secrets blanked', async () => {
     const a = await startReceiver();
     const b = await startReceiver();
-    const run = createHeartbeat({ urls: [a.url, b.url], agent_id: 'a', send_logs: true, token: 'preview-secret', headers: { 'X-Key': 'header-secret' } });
-    run.log('error', 'request with header-secret and preview-secret was refused');
+    const withPassword = b.url.replace('http://', 'http://deploy:pa55word@');
+    const run = createHeartbeat({ urls: [a.url, withPassword], agent_id: 'a', send_logs: true, headers: { 'X-Key': 'header-secret' } });
+    run.log('error', 'request with header-secret was refused');
     const preview = await run.heartbeat.preview();
-    expect(preview).toHaveLength(2);
-    expect(preview[0]).toMatchObject({ id: 'a', status: 'OK', telegraf_version: VERSION, logs: [{ level: 'error', message: 'request with *** and *** was refused' }] });
-    expect(preview[1]).toEqual(preview[0]);
+    expect(preview.map((p) => p.url)).toEqual([a.url, b.url.replace('http://', 'http://deploy:***@')]);
+    expect(preview[0].message).toMatchObject({ id: 'a', status: 'OK', telegraf_version: VERSION, logs: [{ level: 'error', message: 'request with *** was refused' }] });
+    expect(preview[1].message).toEqual(preview[0].message);
     expect(a.beats).toHaveLength(0);
     expect(b.beats).toHaveLength(0);
   });

@@ -1,4 +1,4 @@
-import { connected, createHeartbeat, inputEntry, metrics, outputEntry, startReceiver, stopAll, type Running } from './test-harness.js';
+import { connected, createHeartbeat, metrics, startReceiver, stopAll, type Running } from './test-harness.js';
 import type { Receiver } from './test-receiver.js';
 
 afterEach(stopAll);
@@ -35,21 +35,24 @@ describe('outputs.heartbeat status conditions', () => {
 
   it('is FAIL when an output buffer is over 80% full, as in the issue', async () => {
     const fail = 'outputs.exists(k, outputs[k].exists(o, o.buffer_fullness > 0.8))';
-    const full = (run: Running) => (run.stats.outputs = { file: [outputEntry({ buffer_size: 9000, buffer_limit: 10000 })], heartbeat: [outputEntry({})] });
-    const roomy = (run: Running) => (run.stats.outputs = { file: [outputEntry({ buffer_size: 100, buffer_limit: 10000 })] });
+    const full = (run: Running) => {
+      run.output('file', { bufferLimit: 10_000 }).buffer_size = 9000;
+      run.output('heartbeat');
+    };
+    const roomy = (run: Running) => void (run.output('file', { bufferLimit: 10_000 }).buffer_size = 100);
     expect(await statusWith({ fail }, full)).toBe('FAIL');
     expect(await statusWith({ fail }, roomy)).toBe('OK');
   });
 
   it('counts agent, input and output counters since the last successful beat, as Telegraf does', async () => {
     const run = createHeartbeat({ urls: [receiver.url], agent_id: 'a', status_conditions: { fail: 'agent.gather_errors > 0 || inputs.http.exists(i, i.errors > 0)' } });
-    run.stats.agent = { gather_errors: 1 };
-    run.stats.inputs = { http: [inputEntry({ errors: 2 })] };
+    const http = run.input('http');
+    http.errors = 2;
     await connected(run);
     expect(receiver.last.body.status).toBe('FAIL');
     await run.heartbeat.beat();
     expect(receiver.last.body.status).toBe('OK');
-    run.stats.inputs = { http: [inputEntry({ errors: 3 })] };
+    http.errors = 3;
     await run.heartbeat.beat();
     expect(receiver.last.body.status).toBe('FAIL');
   });
@@ -84,13 +87,16 @@ describe('outputs.heartbeat status conditions', () => {
   });
 
   it('sees the agent counters', async () => {
-    const setup = (run: Running) => (run.stats.agent = { metrics_gathered: 120, gather_errors: 3, metrics_dropped: 0 });
+    const setup = (run: Running) => Object.assign(run.input('system'), { metrics_gathered: 120, errors: 3 });
     expect(await statusWith({ warn: 'agent.gather_errors > 0 && agent.metrics_dropped == 0' }, setup)).toBe('WARN');
   });
 
   it('sees every input instance, by plugin name and alias', async () => {
-    const setup = (run: Running) =>
-      (run.stats.inputs = { http: [inputEntry({ alias: 'api' }), inputEntry({ alias: 'web', errors: 2 })], system: [inputEntry({ metrics_gathered: 50 })] });
+    const setup = (run: Running) => {
+      run.input('http', 'api');
+      run.input('http', 'web').errors = 2;
+      run.input('system').metrics_gathered = 50;
+    };
     const fail = 'inputs.exists(k, inputs[k].exists(i, i.errors > 0 && i.alias == "web"))';
     expect(await statusWith({ fail }, setup)).toBe('FAIL');
     expect(await statusWith({ ok: 'inputs.system[0].id == "inputs.system" && inputs.http[1].id == "inputs.http::web"', default: 'FAIL' }, setup)).toBe('OK');

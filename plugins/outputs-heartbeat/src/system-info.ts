@@ -8,7 +8,7 @@ import {
   type HostSnapshot,
   type HostUsage,
   type HostUsageOptions,
-} from '@vigil/inputs-system';
+} from '@vigil/host';
 
 export interface AgentFacts {
   version: string;

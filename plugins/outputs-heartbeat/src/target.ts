@@ -1,5 +1,8 @@
 import { redactUrlCredentials, type StatsSnapshot } from '@vigil/core';
 
+/** While a URL keeps failing, its failures are logged at most this often. */
+export const FAILURE_LOG_INTERVAL_MS = 60_000;
+
 /** Cumulative counts; a heartbeat reports the difference from those of the last success. */
 export interface Counters {
   metrics: number;
@@ -32,6 +35,8 @@ export class Target {
   skipped = 0;
   /** Milliseconds since the epoch before which the server asked not to be sent to (Retry-After). */
   notBefore = 0;
+  /** When a failure of this URL was last logged. */
+  private failureLoggedAt = 0;
 
   constructor(
     readonly url: string,
@@ -64,6 +69,16 @@ export class Target {
   failed(at: number, retryAfterMs = 0): number {
     this.notBefore = at + retryAfterMs;
     return ++this.failuresInRow;
+  }
+
+  /**
+   * Whether the failure just counted is logged: the first of a run always, later ones at most
+   * once per FAILURE_LOG_INTERVAL_MS, so a URL down for a day says so a few times an hour.
+   */
+  logsFailure(at: number): boolean {
+    if (this.failuresInRow > 1 && at - this.failureLoggedAt < FAILURE_LOG_INTERVAL_MS) return false;
+    this.failureLoggedAt = at;
+    return true;
   }
 
   /** Whether a Retry-After still holds this URL's heartbeats back. */

@@ -24,8 +24,8 @@ describe('outputs.heartbeat, format "telegraf"', () => {
       { url: receiver.url, instance_id: 'agent-123', include: ['hostname', 'statistics', 'configs', 'logs', 'status'], logs: { level: 'info' }, status: { warn: 'log_errors > 0' } },
       { hostname: 'web-01', configSources: ['/etc/vigil/vigil.toml'] },
     );
-    run.ring.push({ timestamp: Date.UTC(2025, 9, 22, 14, 2, 30, 123), level: 'error', message: 'connection lost', source: 'inputs.http::myservice' });
-    run.ring.push({ timestamp: Date.UTC(2025, 9, 22, 14, 2, 31), level: 'info', message: 'reconnected', source: 'inputs.http::myservice' });
+    run.log('error', 'connection lost', { timestamp: Date.UTC(2025, 9, 22, 14, 2, 30, 123), source: 'inputs.http::myservice' });
+    run.log('info', 'reconnected', { timestamp: Date.UTC(2025, 9, 22, 14, 2, 31), source: 'inputs.http::myservice' });
     run.heartbeat.write(metrics(4));
     await connected(run);
 
@@ -65,7 +65,7 @@ describe('outputs.heartbeat, format "telegraf"', () => {
   it('sends the attributes logged with an entry', async () => {
     const receiver = await startReceiver();
     const run = createHeartbeat({ url: receiver.url, instance_id: 'x', include: ['logs'] });
-    run.ring.push({ timestamp: Date.UTC(2025, 9, 22, 14, 2, 30), level: 'error', message: 'write failed', source: 'outputs.file', attributes: { path: '/var/out.log', attempt: 3 } });
+    run.log('error', 'write failed', { timestamp: Date.UTC(2025, 9, 22, 14, 2, 30), source: 'outputs.file', attributes: { path: '/var/out.log', attempt: 3 } });
     await connected(run);
     expect(receiver.last.body.logs).toEqual([
       { time: '2025-10-22T14:02:30.000Z', level: 'ERROR', source: 'outputs.file', message: 'write failed', attributes: { path: '/var/out.log', attempt: 3 } },
@@ -93,7 +93,7 @@ describe('outputs.heartbeat, format "telegraf"', () => {
   it('maps every agent log level to one of Telegraf\'s', async () => {
     const receiver = await startReceiver();
     const run = createHeartbeat({ url: receiver.url, instance_id: 'x', include: ['logs'], logs: { level: 'trace' } });
-    for (const level of ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const) run.ring.push({ timestamp: Date.now(), level, message: level, source: 'agent' });
+    for (const level of ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const) run.log(level, level, { source: 'agent' });
     await connected(run);
     expect(receiver.last.body.logs.map((e: { level: string }) => e.level)).toEqual(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'ERROR']);
     expectSchemaV1(receiver);

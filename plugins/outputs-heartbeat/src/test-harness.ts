@@ -1,70 +1,22 @@
-/** Runs the heartbeat output the way the agent does, with statistics the test controls. */
-import type { AgentInfo, AgentStats, InputStatsEntry, LogEntry, LogRingReader, OutputStatsEntry, StatsReader, StatsSnapshot } from '@vigil/core';
+/** Runs the heartbeat output the way the agent does, with the agent's statistics, which the test sets. */
+import type { AgentInfo, LogEntry, LogLevel, LogRingReader } from '@vigil/core';
 import { newMetric } from '@vigil/core';
-import { createOutput } from '@vigil/core/testing';
+import { createOutput, Stats, StatsSet, type InputStats, type OutputStats } from '@vigil/core/testing';
 import type { Heartbeat } from './heartbeat.js';
 import { heartbeatOutput } from './index.js';
 import { Receiver } from './test-receiver.js';
 
-/**
- * The agent's statistics as a test sets them. Log counts come from the log ring, as the
- * agent's own logger keeps both in step.
- */
-export class TestStats implements StatsReader {
-  ring?: LogRingReader;
-  agent: Partial<AgentStats> = {};
-  inputs: Record<string, InputStatsEntry[]> = {};
-  outputs: Record<string, OutputStatsEntry[]> = {};
-
-  snapshot(): StatsSnapshot {
-    const logs = { trace: 0, debug: 0, info: 0, warn: 0, error: 0, fatal: 0 };
-    for (const e of this.ring?.entries(0) ?? []) logs[e.level]++;
-    const agent: AgentStats = {
-      metrics_gathered: 0,
-      metrics_written: 0,
-      metrics_rejected: 0,
-      metrics_dropped: 0,
-      metrics_filtered: 0,
-      gather_errors: 0,
-      gather_timeouts: 0,
-      log_errors: logs.error + logs.fatal,
-      log_warnings: logs.warn,
-      ...this.agent,
-    };
-    return { agent, inputs: this.inputs, outputs: this.outputs, logs, started_at: 0 };
-  }
-}
-
-export function outputEntry(counters: Partial<OutputStatsEntry>): OutputStatsEntry {
-  const entry = {
-    alias: '',
-    metrics_added: 0,
-    metrics_written: 0,
-    metrics_rejected: 0,
-    metrics_dropped: 0,
-    metrics_filtered: 0,
-    buffer_size: 0,
-    buffer_bytes: 0,
-    buffer_limit: 10000,
-    metrics_kept: 0,
-    errors: 0,
-    retries: 0,
-    write_time_ns: 0,
-    startup_errors: 0,
-    ...counters,
-  };
-  return { ...entry, buffer_fullness: counters.buffer_fullness ?? entry.buffer_size / entry.buffer_limit };
-}
-
-export function inputEntry(counters: Partial<InputStatsEntry>): InputStatsEntry {
-  return { alias: '', metrics_gathered: 0, errors: 0, gather_time_ns: 0, gather_timeouts: 0, gathers_skipped: 0, startup_errors: 0, ...counters };
-}
-
 export interface Running {
   heartbeat: Heartbeat;
-  stats: TestStats;
-  ring: { push(entry: Omit<LogEntry, 'seq'>): void } & LogRingReader;
-  log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+  stats: Stats;
+  /** The log ring the output reads; write to it with `log`. */
+  ring: LogRingReader;
+  /** An entry logged by another plugin: in the ring and the log counts, as the agent's logger does. */
+  log: (level: LogLevel, message: string, entry?: Partial<Omit<LogEntry, 'seq' | 'level' | 'message'>>) => void;
+  /** Registers an input instance; the test sets its counters as a running input would. */
+  input: (name: string, alias?: string) => InputStats;
+  /** Registers an output instance; the test sets its counters as a running output would. */
+  output: (name: string, options?: { alias?: string; bufferLimit?: number }) => OutputStats;
   /** Every entry the plugin itself logged, as "level message". */
   ownLogs: () => string[];
 }
@@ -74,16 +26,22 @@ const receivers: Receiver[] = [];
 
 /** Creates the output (not yet connected) with `options`; `afterEach(stopAll)` closes it. */
 export function createHeartbeat(options: Record<string, unknown>, agent: Partial<AgentInfo> = {}): Running {
-  const stats = new TestStats();
+  const stats = new Stats();
+  const set = new StatsSet();
+  stats.activate(set);
   const { plugin, ctx } = createOutput(heartbeatOutput, { interval: '1h', ...options }, { stats, agent });
-  stats.ring = ctx.ring;
   const heartbeat = plugin as Heartbeat;
   running.push(heartbeat);
   return {
     heartbeat,
     stats,
     ring: ctx.ring,
-    log: (level, message) => ctx.ring.push({ timestamp: Date.now(), level, message, source: 'inputs.test' }),
+    log: (level, message, entry = {}) => {
+      stats.logCounts[level]++;
+      ctx.ring.push({ timestamp: Date.now(), source: 'inputs.test', ...entry, level, message });
+    },
+    input: (name, alias = '') => set.registerInput(name, alias),
+    output: (name, { alias = '', bufferLimit = 10_000 } = {}) => set.registerOutput(name, alias, bufferLimit),
     ownLogs: () => ctx.ring.entries(0).filter((e) => e.source === 'outputs.heartbeat').map((e) => `${e.level} ${e.message}`),
   };
 }

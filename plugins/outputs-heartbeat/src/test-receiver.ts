@@ -18,7 +18,8 @@ export type Answer = { status: number; body?: string; headers?: Record<string, s
 
 export class Receiver {
   readonly beats: ReceivedBeat[] = [];
-  answer: Answer = { status: 204 };
+  /** The answer to every request, or a function choosing it from the request. */
+  answer: Answer | ((beat: ReceivedBeat) => Answer) = { status: 204 };
   private waiters: { count: number; resolve: () => void }[] = [];
   private hanging: ServerResponse[] = [];
   private port = 0;
@@ -96,7 +97,7 @@ export class Receiver {
         path: req.url ?? '',
         clientCertificate: peer?.subject?.CN ? String(peer.subject.CN) : undefined,
       });
-      const answer = this.answer;
+      const answer = typeof this.answer === 'function' ? this.answer(this.last) : this.answer;
       if (answer === 'hang') this.hanging.push(res);
       else res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers }).end(answer.body ?? '');
       this.waiters = this.waiters.filter((w) => (this.beats.length >= w.count ? (w.resolve(), false) : true));

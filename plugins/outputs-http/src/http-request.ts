@@ -1,7 +1,7 @@
-import { Agent as HttpAgent, type IncomingHttpHeaders } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import got, { type Got } from 'got';
-import type { TlsFiles } from '@vigil/core';
+import type { IncomingHttpHeaders } from 'node:http';
+import { readBoundedAnswer, type HttpClient } from '@vigil/core';
+import { createHttpClient } from '@vigil/core/http';
+import type { Got } from 'got';
 import type { HttpOutputOptions } from './options.js';
 import type { RequestBody } from './request-body.js';
 
@@ -13,50 +13,43 @@ export interface HttpAnswer {
 
 /** Sends batches to the configured URL: one attempt each, since the agent does the retrying. */
 export class HttpRequest {
+  private readonly shared: HttpClient;
   private readonly client: Got;
-  private readonly agents: { http: HttpAgent; https: HttpsAgent };
   /** Header names lower-cased; the user's replace the defaults of the same name. */
   private readonly headers: Record<string, string>;
 
   constructor(
     private readonly options: HttpOutputOptions,
-    tls: TlsFiles,
     userAgent: string,
   ) {
-    // Kept-alive connections, as Telegraf's; the agent's `timeout` closes one idle that long.
-    const idle = options.idle_conn_timeout > 0 ? { timeout: options.idle_conn_timeout } : {};
-    this.agents = { http: new HttpAgent({ keepAlive: true, ...idle }), https: new HttpsAgent({ keepAlive: true, ...idle }) };
+    // Kept-alive connections, as Telegraf's, with its proxy, pool, TLS, OAuth2 and cookie options.
+    this.shared = createHttpClient(options, { urls: [options.url] });
     this.headers = { 'user-agent': userAgent };
     for (const [name, value] of Object.entries(options.headers)) this.headers[name.toLowerCase()] = value;
     if (options.username || options.password) {
       this.headers.authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
     }
-    this.client = got.extend({
+    this.client = this.shared.got.extend({
       method: options.method,
       timeout: { request: options.timeout },
       retry: { limit: 0 },
       throwHttpErrors: false,
       followRedirect: false,
-      agent: this.agents,
-      https: {
-        certificateAuthority: tls.ca,
-        certificate: tls.cert,
-        key: tls.key,
-        rejectUnauthorized: tls.rejectUnauthorized,
-      },
     });
   }
 
-  /** The server's answer, whatever its status; throws got's RequestError when there is none. */
+  /**
+   * The server's answer, whatever its status, with at most 64 KiB of its body (it only goes
+   * into a reason); throws got's RequestError when there is none.
+   */
   async send(body: RequestBody, signal: AbortSignal): Promise<HttpAnswer> {
     const headers: Record<string, string> = { 'content-type': body.contentType, ...this.headers };
     if (body.contentEncoding) headers['content-encoding'] = body.contentEncoding;
-    const response = await this.client(this.options.url, { body: body.data, headers, signal });
-    return { statusCode: response.statusCode, headers: response.headers, body: String(response.body ?? '') };
+    const answer = await readBoundedAnswer<{ statusCode: number; headers: IncomingHttpHeaders }>(this.client.stream(this.options.url, { body: body.data, headers, signal }));
+    return { statusCode: answer.response.statusCode, headers: answer.response.headers, body: answer.body.toString('utf8') };
   }
 
   close(): void {
-    this.agents.http.destroy();
-    this.agents.https.destroy();
+    this.shared.close();
   }
 }

@@ -1,9 +1,9 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
-import { redactUrlCredentials, tlsFileProblems, TLS_CLIENT_SCHEMA_PROPERTIES, type OptionProblem, type OptionsSchema, type TlsFileOptions } from '@vigil/core';
+import { HTTP_CLIENT_SCHEMA_PROPERTIES, httpClientProblems, redactUrlCredentials, type HttpClientOptions, type OptionProblem, type OptionsSchema } from '@vigil/core';
 
 export type DataFormat = 'influx' | 'json';
 
-export interface HttpOutputOptions extends TlsFileOptions {
+export interface HttpOutputOptions extends HttpClientOptions {
   url: string;
   method: 'POST' | 'PUT' | 'PATCH';
   data_format: DataFormat;
@@ -13,15 +13,13 @@ export interface HttpOutputOptions extends TlsFileOptions {
   content_encoding: 'identity' | 'gzip';
   /** Milliseconds. */
   timeout: number;
-  /** Milliseconds; 0: idle connections are kept until the server closes them. */
-  idle_conn_timeout: number;
   non_retryable_statuscodes: number[];
 }
 
 export const schema: OptionsSchema = {
   type: 'object',
   properties: {
-    url: { type: 'string', minLength: 1, default: 'http://127.0.0.1:8080/telegraf', description: 'The http:// or https:// URL every batch is sent to.' },
+    url: { type: 'string', minLength: 1, default: 'http://127.0.0.1:8080/telegraf', description: 'The `http://` or `https://` URL every batch is sent to. Credentials in it (`https://user:pass@host/`) are sent as basic authentication and shown as `user:***@`.' },
     method: { enum: ['POST', 'PUT', 'PATCH'], default: 'POST', description: 'HTTP method: "POST", "PUT" or "PATCH".' },
     data_format: {
       enum: ['influx', 'json'],
@@ -33,21 +31,20 @@ export const schema: OptionsSchema = {
       additionalProperties: { type: 'string' },
       default: {},
       secret: true,
-      description: 'Request headers, replacing the defaults of the same name; values are secrets, never logged or shown.',
+      description: 'Request headers. They replace the defaults of the same name (`User-Agent: vigil/<version>`, `Content-Type`). Values are secret: never logged or shown.',
     },
     username: { type: 'string', default: '', secret: true, description: 'Basic authentication user (with `password`).' },
-    password: { type: 'string', default: '', secret: true, description: 'Basic authentication password.' },
+    password: { type: 'string', default: '', secret: true, description: 'Basic authentication password. Secret. `username`/`password` cannot be combined with an `Authorization` header or with credentials in `url`.' },
     content_encoding: { enum: ['identity', 'gzip'], default: 'identity', description: '"gzip" compresses the body; "identity" sends it as it is.' },
-    timeout: { duration: true, default: '5s', description: 'How long one request may take, from connecting to the last byte of the answer.' },
-    idle_conn_timeout: { duration: true, default: '0s', description: 'How long an idle keep-alive connection is kept open; 0s: until the server closes it.' },
+    timeout: { duration: true, default: '5s', description: 'How long one request may take, from connecting to the last byte of the answer. Past it the write is retried.' },
     non_retryable_statuscodes: {
       type: 'array',
       items: { type: 'integer', minimum: 100, maximum: 599 },
       uniqueItems: true,
       default: [],
-      description: 'Status codes whose batch is dropped instead of retried, whatever their class (e.g. 409, 413).',
+      description: 'Status codes whose batch is dropped instead of retried, whatever their class (e.g. `[409, 413]`). A 2xx code is not allowed.',
     },
-    ...TLS_CLIENT_SCHEMA_PROPERTIES,
+    ...HTTP_CLIENT_SCHEMA_PROPERTIES,
   },
 };
 
@@ -103,6 +100,6 @@ export function checkHttpOutputOptions(o: HttpOutputOptions): OptionProblem[] {
   if (successes.length > 0) {
     problems.push({ option: 'non_retryable_statuscodes', message: `option "non_retryable_statuscodes": ${successes.join(', ')} is a success, not an error` });
   }
-  problems.push(...tlsFileProblems(o));
+  problems.push(...httpClientProblems(o));
   return problems.filter((p): p is OptionProblem => p !== undefined);
 }

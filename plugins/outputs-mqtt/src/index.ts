@@ -12,8 +12,13 @@ import { AGENT_FIELDS, TopicTemplate } from './topic-template.js';
  * new one, and the new "online" message comes last. 18 characters, within the 23 every MQTT
  * 3.1.1 broker must accept.
  */
+/**
+ * Hashes the host name with the alias alone (or "outputs.mqtt" without one), as before ids took
+ * Telegraf's "outputs.mqtt::alias" form, so an upgraded agent keeps its broker session.
+ */
 function derivedClientId(hostname: string, outputId: string): string {
-  return `vigil-${createHash('sha256').update(`${hostname}\n${outputId}`).digest('hex').slice(0, 12)}`;
+  const named = outputId.split('::')[1] ?? outputId;
+  return `vigil-${createHash('sha256').update(`${hostname}\n${named}`).digest('hex').slice(0, 12)}`;
 }
 
 export default defineOutput<MqttOutputOptions>({

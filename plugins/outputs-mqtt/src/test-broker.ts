@@ -3,14 +3,14 @@
  * and a subscriber that records what it receives.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { freePort, type TestCertificates } from '@vigil/core/testing';
+import { freePort, requireTool, type TestCertificates } from '@vigil/core/testing';
 
-const MOSQUITTO = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find(existsSync) ?? 'mosquitto';
+const MOSQUITTO = requireTool('mosquitto', 'mosquitto');
 
 export interface BrokerSetup {
   /** User name → password, written with mosquitto_passwd; anonymous clients are then refused. */
@@ -60,7 +60,7 @@ export class TestBroker {
     if (setup.users) {
       const file = join(dir, 'passwords');
       for (const [i, [user, password]] of Object.entries(setup.users).entries()) {
-        execFileSync('mosquitto_passwd', [...(i === 0 ? ['-c'] : []), '-b', file, user, password], { stdio: 'ignore' });
+        execFileSync(requireTool('mosquitto_passwd', 'mosquitto'), [...(i === 0 ? ['-c'] : []), '-b', file, user, password], { stdio: 'ignore' });
       }
       lines.push('allow_anonymous false', `password_file ${file}`);
     } else {

@@ -9,7 +9,7 @@ import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { freePort } from '@vigil/core/testing';
+import { freePort, requireTool } from '@vigil/core/testing';
 
 export interface NatsServerOptions {
   user?: string;
@@ -77,7 +77,7 @@ export class NatsServer {
       args.push('-c', file);
     }
     this.stderr = '';
-    const child = spawn('nats-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(requireTool('nats-server', 'nats-server'), args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let failed: Error | undefined;
     child.once('error', (err) => (failed = err));
     child.stderr!.on('data', (d) => (this.stderr += d));

@@ -31,11 +31,12 @@ export function httpErrorResult(status: number, retryAfter: string | string[] | 
 }
 
 /** No HTTP answer at all: always retried, since none of these says anything about the data. */
-export function httpRequestErrorResult(err: unknown, shownUrl: string, timeoutMs: number): ExportResult {
+export function httpRequestErrorResult(err: unknown, shownUrl: string, timeoutMs: number, responseTimeoutMs = 0): ExportResult {
   let what = (err as Error).message?.split('\n')[0] ?? String(err);
   if (err instanceof RequestError) {
     // got reports an aborted signal whose reason is a TimeoutError as a TimeoutError with no event.
-    if (err instanceof TimeoutError && err.event) what = `no answer within ${formatDuration(timeoutMs)} (timeout)`;
+    if (err instanceof TimeoutError && err.event === 'response') what = `no answer within ${formatDuration(responseTimeoutMs)} of sending (response_timeout)`;
+    else if (err instanceof TimeoutError && err.event) what = `no answer within ${formatDuration(timeoutMs)} (timeout)`;
     else if (err.name === 'AbortError' || err.name === 'TimeoutError') what = 'abandoned: the write was cancelled by the agent';
     else what = socketErrorText(err.code) ?? what;
   }

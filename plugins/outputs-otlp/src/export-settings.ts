@@ -4,7 +4,7 @@
  * the one for every signal (`OTEL_EXPORTER_OTLP_ENDPOINT`), else the default.
  */
 import { formatDuration, redactUrlCredentials, type OptionProblem } from '@vigil/core';
-import { COMPRESSIONS, endpointProblem, headerProblem, PROTOCOLS, type Compression, type OtlpOptions, type Protocol } from './options.js';
+import { COMPRESSIONS, endpointProblem, headerProblem, httpOnlyProblems, PROTOCOLS, type Compression, type OtlpOptions, type Protocol } from './options.js';
 
 export const SIGNALS = ['metrics', 'logs'] as const;
 export type Signal = (typeof SIGNALS)[number];
@@ -153,7 +153,9 @@ function resolveSignal(o: OtlpOptions, signal: Signal, env: Env, problems: Optio
     return settings;
   }
   if (protocol === 'grpc') {
-    settings.grpc = grpcTarget(endpoint, tlsConfigured);
+    problems.push(...httpOnlyProblems(o));
+    // Telegraf's tls_enable asks for TLS where the endpoint (host:port) does not say.
+    settings.grpc = grpcTarget(endpoint, tlsConfigured || o.tls_enable);
     if (tlsConfigured && !settings.grpc.secure) problems.push({ option: 'tls_ca', message: `options "tls_ca", "tls_cert" and "insecure_skip_verify" need TLS, but ${where} is ${JSON.stringify(settings.shownEndpoint)} (write https://)` });
   } else {
     settings.url = endpointIsBase ? withSignalPath(endpoint, signal) : new URL(endpoint).toString();

@@ -1,5 +1,6 @@
+import { createSecureContext } from 'node:tls';
 import { ChannelCredentials, Client, credentials, Metadata, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
-import type { TlsFiles } from '@vigil/core';
+import type { ClientTls } from '@vigil/core';
 import { exportWritten, grpcErrorResult, type ExportResult } from './export-result.js';
 import type { Signal, SignalSettings } from './export-settings.js';
 import type { ExportTransport } from './http-export.js';
@@ -28,18 +29,22 @@ export class GrpcExport implements ExportTransport {
 
   constructor(
     private readonly settings: SignalSettings,
-    tls: TlsFiles,
+    tls: ClientTls,
     userAgent: string,
   ) {
     const target = settings.grpc!;
     let creds: ChannelCredentials = credentials.createInsecure();
     if (target.secure) {
       const verify = tls.rejectUnauthorized ? {} : { rejectUnauthorized: false, checkServerIdentity: () => undefined };
-      creds = credentials.createSsl(tls.ca ?? null, tls.key ?? null, tls.cert ?? null, verify);
+      // A secure context of our own carries what createSsl cannot: key passphrase, lowest version, suites.
+      const { ca, cert, key, passphrase, minVersion, ciphers } = tls;
+      creds = credentials.createFromSecureContext(createSecureContext({ ca, cert, key, passphrase, minVersion, ciphers }), verify);
     }
     this.client = new Client(target.address, creds, {
       'grpc.enable_retries': 0,
       'grpc.primary_user_agent': userAgent,
+      // The name sent in the handshake and checked in the certificate (tls_server_name).
+      ...(target.secure && tls.servername ? { 'grpc.ssl_target_name_override': tls.servername } : {}),
       ...(settings.compression === 'gzip' ? { 'grpc.default_compression_algorithm': GZIP } : {}),
     });
     // Metadata keys are lower case on the wire; grpc-js refuses upper case ones.

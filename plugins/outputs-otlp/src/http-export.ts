@@ -1,9 +1,7 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import got, { type Got } from 'got';
-import type { TlsFiles } from '@vigil/core';
+import type { Got, Response } from 'got';
+import { readBoundedAnswer, type HttpClient } from '@vigil/core';
 import { exportWritten, httpErrorResult, httpRequestErrorResult, type ExportResult } from './export-result.js';
 import type { SignalSettings } from './export-settings.js';
 import { CONTENT_TYPES, partialSuccessOf } from './request-body.js';
@@ -35,52 +33,54 @@ function errorMessage(body: Buffer, contentType: string | undefined): string {
   return text;
 }
 
-/** OTLP/HTTP: one POST per export to the signal's URL, over kept-alive connections. */
+/**
+ * OTLP/HTTP: one POST per export to the signal's URL, through the output's shared HTTP client
+ * (kept-alive connections, proxy, TLS, OAuth2, cookies), which the output closes.
+ */
 export class HttpExport implements ExportTransport {
   private readonly client: Got;
-  private readonly agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
   private readonly headers: Record<string, string>;
   private readonly json: boolean;
 
   constructor(
     private readonly settings: SignalSettings,
-    tls: TlsFiles,
+    shared: HttpClient,
     userAgent: string,
+    private readonly responseTimeoutMs: number,
   ) {
     this.json = settings.protocol === 'http/json';
     // The user's headers replace the defaults of the same name.
     this.headers = { 'content-type': CONTENT_TYPES[this.json ? 'http/json' : 'http/protobuf'], 'user-agent': userAgent };
     if (settings.compression === 'gzip') this.headers['content-encoding'] = 'gzip';
     for (const [name, value] of Object.entries(settings.headers)) this.headers[name.toLowerCase()] = value;
-    this.client = got.extend({
+    this.client = shared.got.extend({
       method: 'POST',
       timeout: { request: settings.timeoutMs },
       retry: { limit: 0 },
       throwHttpErrors: false,
       followRedirect: false,
-      agent: this.agents,
-      https: { certificateAuthority: tls.ca, certificate: tls.cert, key: tls.key, rejectUnauthorized: tls.rejectUnauthorized },
     });
   }
 
   async send(body: Uint8Array, signal: AbortSignal): Promise<ExportResult> {
     const { url, shownEndpoint, timeoutMs, signal: kind } = this.settings;
     const data = this.settings.compression === 'gzip' ? await gzipAsync(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-    let response;
+    let response: Response;
+    let answer: Buffer;
     try {
-      response = await this.client(url, { body: data, headers: this.headers, signal, responseType: 'buffer' });
+      // Only the start of the answer is read (a partial success or an error is small): a huge one costs no memory.
+      ({ response, body: answer } = await readBoundedAnswer<Response>(this.client.stream(url, { body: data, headers: this.headers, signal })));
     } catch (err) {
-      return httpRequestErrorResult(err, shownEndpoint, timeoutMs);
+      return httpRequestErrorResult(err, shownEndpoint, timeoutMs, this.responseTimeoutMs);
     }
     const contentType = response.headers['content-type'];
     if (response.statusCode >= 200 && response.statusCode < 300) {
-      return exportWritten(partialSuccessOf(kind, response.body, contentType ? contentType.startsWith('application/json') : this.json));
+      return exportWritten(partialSuccessOf(kind, answer, contentType ? contentType.startsWith('application/json') : this.json));
     }
-    return httpErrorResult(response.statusCode, response.headers['retry-after'], errorMessage(response.body, contentType), shownEndpoint);
+    return httpErrorResult(response.statusCode, response.headers['retry-after'], errorMessage(answer, contentType), shownEndpoint);
   }
 
   close(): void {
-    this.agents.http.destroy();
-    this.agents.https.destroy();
+    // The shared client is the output's to close.
   }
 }

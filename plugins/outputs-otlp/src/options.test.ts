@@ -29,6 +29,13 @@ const SAMPLE_DEFAULTS: Record<string, unknown> = {
   timeout: '10s',
   include_agent_logs: false,
   insecure_skip_verify: false,
+  tls_enable: false,
+  tls_renegotiation_method: 'never',
+  use_system_proxy: false,
+  idle_conn_timeout: '0s',
+  response_timeout: '0s',
+  cookie_auth_method: 'POST',
+  cookie_auth_renewal: '0s',
 };
 
 beforeAll(clearOtelEnv);
@@ -36,7 +43,39 @@ beforeAll(clearOtelEnv);
 describe('outputs.otlp configuration', () => {
   it('the sample `vigil config` prints loads as it stands', () => {
     const doc = parse(otlp.sample) as { outputs: { otlp: Record<string, unknown>[] } };
-    expect(checkOptions<OtlpOptions>(otlp, doc.outputs.otlp[0])).toEqual({ resource_attributes: {}, include_agent_logs: false, tls_ca: '', tls_cert: '', tls_key: '', insecure_skip_verify: false });
+    expect(checkOptions<OtlpOptions>(otlp, doc.outputs.otlp[0])).toEqual({
+      resource_attributes: {},
+      include_agent_logs: false,
+      tls_ca: '',
+      tls_cert: '',
+      tls_key: '',
+      insecure_skip_verify: false,
+      tls_key_pwd: '',
+      tls_server_name: '',
+      tls_min_version: '',
+      tls_cipher_suites: [],
+      tls_enable: false,
+      tls_renegotiation_method: 'never',
+      http_proxy_url: '',
+      use_system_proxy: false,
+      local_address: '',
+      idle_conn_timeout: 0,
+      max_idle_conn: 0,
+      max_idle_conn_per_host: 0,
+      response_timeout: 0,
+      client_id: '',
+      client_secret: '',
+      token_url: '',
+      audience: '',
+      scopes: [],
+      cookie_auth_url: '',
+      cookie_auth_method: 'POST',
+      cookie_auth_username: '',
+      cookie_auth_password: '',
+      cookie_auth_headers: {},
+      cookie_auth_body: '',
+      cookie_auth_renewal: 0,
+    });
   });
 
   it('the sample shows every option, commented out, at the default it gets', () => {
@@ -131,6 +170,19 @@ describe('outputs.otlp settings: file, then environment, then defaults', () => {
     expect(target('https://collector')).toEqual({ address: 'collector:443', secure: true });
     expect(target('collector:4317')).toEqual({ address: 'collector:4317', secure: false });
     expect(target('collector:4317', { insecure_skip_verify: true })).toEqual({ address: 'collector:4317', secure: true });
+  });
+
+  it("gRPC: Telegraf's tls_enable makes host:port TLS; the HTTP-only client options are refused, each named", () => {
+    expect(resolveSettings(options({ endpoint: 'collector:4317', protocol: 'grpc', tls_enable: true }), {}).settings.metrics.grpc).toEqual({ address: 'collector:4317', secure: true });
+    expect(resolveSettings(options({ endpoint: 'http://collector:4318', tls_enable: true }), {}).problems).toEqual([]);
+    const problems = problemsOf({ endpoint: 'collector:4317', protocol: 'grpc', http_proxy_url: 'http://proxy:3128', response_timeout: '2s', client_id: 'a', client_secret: 'b', token_url: 'http://idp/t' });
+    expect(problems.split('; ')).toEqual([
+      'option "http_proxy_url" applies to protocol "http/protobuf" or "http/json" only, not "grpc"',
+      'option "response_timeout" applies to protocol "http/protobuf" or "http/json" only, not "grpc"',
+      'option "client_id" applies to protocol "http/protobuf" or "http/json" only, not "grpc"',
+      'option "client_secret" applies to protocol "http/protobuf" or "http/json" only, not "grpc"',
+      'option "token_url" applies to protocol "http/protobuf" or "http/json" only, not "grpc"',
+    ]);
   });
 
   it('reports a variable it cannot use, naming it, and never a header value', () => {

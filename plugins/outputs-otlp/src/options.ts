@@ -1,5 +1,5 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
-import { redactUrlCredentials, tlsFileProblems, TLS_CLIENT_SCHEMA_PROPERTIES, type OptionProblem, type OptionsSchema, type TlsFileOptions } from '@vigil/core';
+import { HTTP_CLIENT_SCHEMA_PROPERTIES, httpClientProblems, redactUrlCredentials, type HttpClientOptions, type OptionProblem, type OptionsSchema } from '@vigil/core';
 
 export const PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
@@ -10,7 +10,7 @@ export type Compression = (typeof COMPRESSIONS)[number];
  * The options as validated. The five the OTLP exporter environment variables can fill in have
  * no schema default: unset means "ask the environment, then the default" (see export-settings.ts).
  */
-export interface OtlpOptions extends TlsFileOptions {
+export interface OtlpOptions extends HttpClientOptions {
   endpoint?: string;
   protocol?: Protocol;
   compression?: Compression;
@@ -59,7 +59,7 @@ export const schema: OptionsSchema = {
       default: false,
       description: "Also send the agent's own log entries logged since the last successful export, as log records.",
     },
-    ...TLS_CLIENT_SCHEMA_PROPERTIES,
+    ...HTTP_CLIENT_SCHEMA_PROPERTIES,
   },
 };
 
@@ -100,6 +100,31 @@ export function checkFileOptions(o: OtlpOptions): OptionProblem[] {
   const problems: (OptionProblem | undefined)[] = [];
   for (const [name, value] of Object.entries(o.headers ?? {})) problems.push(headerProblem(name, value, 'option "headers"'));
   if (o.timeout !== undefined && o.timeout <= 0) problems.push({ option: 'timeout', message: 'option "timeout" must be longer than 0s' });
-  problems.push(...tlsFileProblems(o));
+  problems.push(...httpClientProblems(o));
   return problems.filter((p): p is OptionProblem => p !== undefined);
+}
+
+/**
+ * The client options only the HTTP transports use: gRPC (grpc-js) has no proxy, pool,
+ * response timeout, OAuth2 or cookie settings of this kind, so a config setting them for a
+ * grpc export is refused instead of being quietly ignored.
+ */
+const HTTP_ONLY_OPTIONS = [
+  'http_proxy_url', 'use_system_proxy', 'local_address', 'idle_conn_timeout', 'max_idle_conn', 'max_idle_conn_per_host', 'response_timeout',
+  'client_id', 'client_secret', 'token_url', 'audience', 'scopes',
+  'cookie_auth_url', 'cookie_auth_username', 'cookie_auth_password', 'cookie_auth_headers', 'cookie_auth_body', 'cookie_auth_renewal',
+] as const;
+
+function isSet(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0;
+  if (value !== null && typeof value === 'object') return Object.keys(value).length > 0;
+  return Boolean(value);
+}
+
+/** The HTTP-only options a grpc export has set, each named. */
+export function httpOnlyProblems(o: OtlpOptions): OptionProblem[] {
+  return HTTP_ONLY_OPTIONS.filter((name) => isSet(o[name])).map((name) => ({
+    option: name,
+    message: `option "${name}" applies to protocol "http/protobuf" or "http/json" only, not "grpc"`,
+  }));
 }

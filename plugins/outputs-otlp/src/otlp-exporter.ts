@@ -1,4 +1,5 @@
-import { MAX_RETRY_AFTER_MS, readTlsFiles, rejectBatch, retryLater, written, type Item, type LogEntry, type LogRecord, type Metric, type PluginContext, type WriteContext, type WriteResult } from '@vigil/core';
+import { MAX_RETRY_AFTER_MS, rejectBatch, retryLater, written, type Item, type LogEntry, type LogRecord, type Metric, type HttpClient, type PluginContext, type WriteContext, type WriteResult } from '@vigil/core';
+import { createHttpClient } from '@vigil/core/http';
 import { BatchProgress } from './batch-progress.js';
 import type { ExportResult } from './export-result.js';
 import { SIGNALS, describeSettings, type Signal, type SignalSettings } from './export-settings.js';
@@ -20,17 +21,18 @@ interface HalfResult {
   ofBatch: boolean;
 }
 
-/** Every value a reason or log line must not show: header values and the endpoints' passwords. */
-function secretsOf(settings: SignalSettings[]): string[] {
-  const secrets = new Set<string>();
-  for (const s of settings) {
-    for (const value of Object.values(s.headers)) secrets.add(value);
-    const endpoint = s.url || s.shownEndpoint;
+/** Every value a reason or log line must not show: header values, client secrets and passwords, the URLs' own credentials. */
+function secretsOf(settings: SignalSettings[], o: OtlpOptions): string[] {
+  const secrets = new Set<string>([o.client_secret, o.tls_key_pwd, o.cookie_auth_password, ...Object.values(o.cookie_auth_headers)]);
+  const urls = [...settings.map((s) => s.url || s.shownEndpoint), o.http_proxy_url, o.token_url, o.cookie_auth_url];
+  for (const s of settings) for (const value of Object.values(s.headers)) secrets.add(value);
+  for (const url of urls) {
     try {
-      const { password } = new URL(endpoint);
-      if (password) [password, decodeURIComponent(password)].forEach((p) => secrets.add(p));
+      const { password } = new URL(url);
+      secrets.add(password);
+      secrets.add(decodeURIComponent(password));
     } catch {
-      // host:port has no credentials.
+      // host:port and "" have no credentials; an undecodable password is blanked as written.
     }
   }
   // Short values would blank parts of every word; the agent's redactor ignores them too.
@@ -43,6 +45,7 @@ function secretsOf(settings: SignalSettings[]): string[] {
  */
 export class OtlpExporter {
   private readonly transports: Record<Signal, ExportTransport>;
+  private readonly http: HttpClient;
   private readonly metricMapper: MetricMapper;
   private readonly logMapper: LogMapper;
   private readonly leftOutFields: LeftOutFields;
@@ -58,15 +61,17 @@ export class OtlpExporter {
     hostId = readMachineId(),
   ) {
     const o = ctx.options;
-    const tls = readTlsFiles(o);
+    // One client for both signals: one connection pool, one OAuth2 token, one cookie login.
+    this.http = createHttpClient(o, { urls: SIGNALS.map((s) => settings[s].url).filter((u) => u !== '') });
     const userAgent = `vigil/${ctx.agent.version}`;
-    const transport = (s: SignalSettings): ExportTransport => (s.protocol === 'grpc' ? new GrpcExport(s, tls, userAgent) : new HttpExport(s, tls, userAgent));
+    const transport = (s: SignalSettings): ExportTransport =>
+      s.protocol === 'grpc' ? new GrpcExport(s, this.http.tls, userAgent) : new HttpExport(s, this.http, userAgent, o.response_timeout);
     this.transports = { metrics: transport(settings.metrics), logs: transport(settings.logs) };
     const resources = new ResourceCache(agentResourceAttributes(ctx.agent, o.resource_attributes, hostId));
     this.leftOutFields = new LeftOutFields(ctx.log);
     this.metricMapper = new MetricMapper(resources, { name: 'vigil', version: ctx.agent.version });
     this.logMapper = new LogMapper(resources, ctx.agent.version);
-    this.secrets = secretsOf(SIGNALS.map((s) => settings[s]));
+    this.secrets = secretsOf(SIGNALS.map((s) => settings[s]), o);
     this.partialSuccesses = new PartialSuccessLog(ctx.log, (t) => this.redact(t));
     for (const signal of SIGNALS) ctx.log.debug(describeSettings(settings[signal]));
     // Like the heartbeat, the first export covers what was logged since the output was created.
@@ -156,5 +161,6 @@ export class OtlpExporter {
 
   close(): void {
     for (const signal of SIGNALS) this.transports[signal].close();
+    this.http.close();
   }
 }

@@ -17,7 +17,7 @@ export default defineProcessor<OverrideOptions>({
       name_override: { type: 'string', default: '', description: 'Replaces the measurement name.' },
       name_prefix: { type: 'string', default: '', description: 'Prepended to the measurement name.' },
       name_suffix: { type: 'string', default: '', description: 'Appended to the measurement name.' },
-      tags: { type: 'object', additionalProperties: { type: 'string' }, default: {}, description: 'Tags to add or replace.' },
+      tags: { type: 'object', additionalProperties: { type: 'string' }, default: {}, description: 'Tags to add; existing tags of the same key are replaced.' },
     },
   },
   create({ options }) {

@@ -8,7 +8,8 @@ export interface HeartbeatFlags extends SourceFlags {
 
 /**
  * `vigil heartbeat --print`: the message every heartbeat output would send now, one JSON
- * document per line, nothing sent. Secrets are shown as ***.
+ * document per URL and line, `{"url": …, "message": …}`, nothing sent. Secrets (URL passwords
+ * too) are shown as ***.
  */
 export async function heartbeat(flags: HeartbeatFlags, registry: Registry): Promise<number> {
   if (!flags.print) throw new UsageError('heartbeat needs --print (it only shows what would be sent)');
@@ -22,8 +23,8 @@ export async function heartbeat(flags: HeartbeatFlags, registry: Registry): Prom
   }
   for (const output of previewing) {
     const preview = await output.plugin.preview!();
-    for (const message of Array.isArray(preview) ? preview : [preview]) {
-      process.stdout.write(JSON.stringify(env.redactor.redactDeep(message)) + '\n');
+    for (const document of Array.isArray(preview) ? preview : [preview]) {
+      process.stdout.write(JSON.stringify(env.redactor.redactDeep(document)) + '\n');
     }
   }
   return 0;

@@ -1,8 +1,11 @@
-import { Agent, ConfigErrors, createEnvironment, CurrentAgent, logLevelOf, settlesBy, StatusServer, type AgentEnvironment, type Registry } from '@vigil/core/runtime';
+import { Agent, ConfigErrors, createEnvironment, CurrentAgent, logLevelOf, noOutputsError, settlesBy, StatusServer, type AgentEnvironment, type Registry } from '@vigil/core/runtime';
 import { loadFromFlags, type SourceFlags } from '../load.js';
+import { FlushSignals } from './flush-signals.js';
 
 /** How long past shutdown_timeout a stuck stop may take before vigil exits anyway. */
 const FORCED_EXIT_GRACE_MS = 5_000;
+/** Exit codes of a second stop signal: 128 + the signal's number, as a shell reports it. */
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
 export interface RunFlags extends SourceFlags {
   once?: boolean;
@@ -39,6 +42,8 @@ async function runForever(first: Agent, env: AgentEnvironment, flags: RunFlags, 
     if (!stopping) current.phase = 'reloading';
     try {
       const config = await loadFromFlags(flags, registry);
+      const noOutputs = noOutputsError(config);
+      if (noOutputs) throw new ConfigErrors([noOutputs]);
       const next = new Agent(config, env);
       reloading = true;
       await agent.handOverTo(next);
@@ -62,11 +67,26 @@ async function runForever(first: Agent, env: AgentEnvironment, flags: RunFlags, 
     }
   };
 
+  const flushSignals = new FlushSignals(
+    log,
+    (flush) => (busy = busy.then(flush)),
+    () => agent.flushNow(),
+  );
+
   return new Promise((resolve) => {
     const stop = (signal: string) => {
       stopping = true;
       current.phase = 'stopping';
       log.info(`${signal}: stopping, flushing outputs`);
+      flushSignals.close();
+      // A second Ctrl-C is someone who will not wait for the flush.
+      for (const again of ['SIGINT', 'SIGTERM'] as const) {
+        process.off(again, first);
+        process.on(again, () => {
+          log.warn('second signal: exiting now');
+          process.exit(SIGNAL_EXIT_CODES[again]);
+        });
+      }
       process.removeAllListeners('SIGHUP');
       process.removeAllListeners('SIGUSR1');
       // Without listeners these signals would kill the process (or open the inspector) mid-flush.
@@ -90,21 +110,22 @@ async function runForever(first: Agent, env: AgentEnvironment, flags: RunFlags, 
           },
         );
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    const first = (signal: NodeJS.Signals) => stop(signal);
+    process.on('SIGTERM', first);
+    process.on('SIGINT', first);
     process.on('SIGHUP', () => {
       busy = busy.then(reload);
     });
-    process.on('SIGUSR1', () => {
-      log.info('SIGUSR1: flushing outputs now');
-      busy = busy.then(() => agent.flushNow());
-    });
+    process.on('SIGUSR1', () => flushSignals.received());
   });
 }
 
 export async function run(flags: RunFlags, registry: Registry): Promise<number> {
   const config = await loadFromFlags(flags, registry);
+  const noOutputs = noOutputsError(config);
+  if (noOutputs) throw new ConfigErrors([noOutputs]);
   const env = createEnvironment(config.agent, { debug: flags.debug });
+  for (const warning of config.warnings) env.logger.warn(warning);
   const agent = new Agent(config, env);
   return flags.once ? runOnce(agent) : runForever(agent, env, flags, registry);
 }

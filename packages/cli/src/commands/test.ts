@@ -2,6 +2,20 @@ import { toLineProtocol, type Item } from '@vigil/core';
 import { Agent, createEnvironment, type Registry } from '@vigil/core/runtime';
 import { loadFromFlags, type SourceFlags } from '../load.js';
 import { formatTable } from '../table.js';
+import { UsageError } from '../usage.js';
+
+/** The longest --test-wait: a day is more than any service input needs to show what it does. */
+const MAX_TEST_WAIT_SECONDS = 86_400;
+
+/** --test-wait as milliseconds: seconds from 0 to a day, fractions allowed. */
+function testWaitMs(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0 || seconds > MAX_TEST_WAIT_SECONDS) {
+    throw new UsageError(`--test-wait takes a number of seconds from 0 to ${MAX_TEST_WAIT_SECONDS}, not "${value.slice(0, 40)}"`);
+  }
+  return seconds * 1000;
+}
 
 export interface TestFlags extends SourceFlags {
   debug?: boolean;
@@ -11,9 +25,11 @@ export interface TestFlags extends SourceFlags {
 
 /**
  * Gathers once through inputs and processors, prints each item as line protocol prefixed
- * "> " on stdout and a summary table on stderr. No output runs. Exit 1 if an input failed.
+ * "> " on stdout and a summary table on stderr. No output runs (none need be configured).
+ * Exit 1 if an input failed.
  */
 export async function test(flags: TestFlags, registry: Registry): Promise<number> {
+  const waitMs = testWaitMs(flags['test-wait']);
   const config = await loadFromFlags(flags, registry);
   const env = createEnvironment(config.agent, { debug: flags.debug });
   const lines: string[] = [];
@@ -24,8 +40,7 @@ export async function test(flags: TestFlags, registry: Registry): Promise<number
   const agent = new Agent({ ...config, agent: { ...config.agent, statefile: '' } }, env, { capture });
   await agent.start({ schedule: false });
   await agent.gatherOnce();
-  const waitSeconds = Number(flags['test-wait'] ?? 0);
-  if (waitSeconds > 0) await new Promise((r) => setTimeout(r, waitSeconds * 1000));
+  if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
   await agent.stop();
   process.stdout.write(lines.join(''));
 

@@ -1,5 +1,5 @@
 import { formatDuration } from '@vigil/core';
-import { Agent, createEnvironment, type PluginConfig, type Registry } from '@vigil/core/runtime';
+import { Agent, ConfigErrors, createEnvironment, noOutputsError, type PluginConfig, type Registry } from '@vigil/core/runtime';
 import { loadFromFlags, type SourceFlags } from '../load.js';
 
 function describePlugins(plugins: PluginConfig[]): string {
@@ -8,13 +8,18 @@ function describePlugins(plugins: PluginConfig[]): string {
 
 /**
  * Parses and checks everything (fetching URL configs and loading plugin packages, nothing
- * else), instantiates every plugin without starting it, and prints a short checklist.
- * Errors are thrown as ConfigErrors by the loader, and printed by main.
+ * else), instantiates every plugin without starting it, and prints a short checklist, with
+ * warnings (settings that load but may not do what was meant) on stderr. Errors are thrown
+ * as ConfigErrors by the loader, and printed by main; a config `vigil run` would refuse (no
+ * outputs) is one of them.
  */
 export async function validate(flags: SourceFlags, registry: Registry): Promise<number> {
   const config = await loadFromFlags(flags, registry);
   const env = createEnvironment({ ...config.agent, logfile: '', quiet: true, debug: false });
   new Agent({ ...config, agent: { ...config.agent, statefile: '' } }, env);
+  const noOutputs = noOutputsError(config);
+  if (noOutputs) throw new ConfigErrors([noOutputs]);
+  for (const warning of config.warnings) process.stderr.write(`warning: ${warning}\n`);
   const { agent } = config;
   const out = [
     `✓ sources: ${config.sources.map((s) => env.redactor.redact(s)).join(', ')}`,

@@ -95,6 +95,21 @@ const late = defineInput({
     },
   }),
 });
+/** Resolves the gathers of inputs.deaf, which ignore their abort signal. */
+let releaseDeaf = () => {};
+const deaf = defineInput({
+  name: 'deaf',
+  description: 'adds one item, then waits for the test, whatever its signal says, and adds another',
+  sample: '',
+  schema: { type: 'object', properties: {} },
+  create: () => ({
+    async gather(acc) {
+      acc.addFields('deaf', { n: 1 });
+      await new Promise<void>((resolve) => (releaseDeaf = resolve));
+      acc.addFields('deaf', { n: 2 });
+    },
+  }),
+});
 let connectAttempts = 0;
 const unreachable = defineOutput({
   name: 'unreachable',
@@ -136,18 +151,22 @@ const memory = defineOutput({
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-agent-'));
 
-async function agentFor(toml: string): Promise<Agent> {
+async function agentFor(toml: string, options: ConstructorParameters<typeof Agent>[2] = {}): Promise<Agent> {
   const registry = new Registry();
-  for (const d of [counter, stuck, flaky, backlog, late, upper, memory, slow, unreachable]) registry.add(d, 'test');
+  for (const d of [counter, stuck, flaky, backlog, late, deaf, upper, memory, slow, unreachable]) registry.add(d, 'test');
   const config = await loadConfig([{ label: 't.toml', display: 't.toml', dir, text: toml, secrets: [] }], registry);
   const env = createEnvironment({ ...config.agent, logfile: join(dir, 'agent.log') });
-  return new Agent(config, env);
+  return new Agent(config, env, options);
 }
 
 beforeEach(() => {
   written.length = 0;
   failuresLeft = 0;
+  abortedGathers = 0;
+  failing = true;
 });
+
+const messagesOf = (agent: Agent, source: string) => agent.env.ring.entries().filter((e) => e.source === source).map((e) => `${e.level} ${e.message}`);
 
 describe('agent pipeline', () => {
   it('runs items through processors in order, adds global and host tags, and batches writes', async () => {
@@ -264,7 +283,7 @@ describe('agent pipeline', () => {
     ['waits for room', true, 'block', 0],
     ['does not wait', false, 'block', 9000],
     ['waits for room', true, 'drop_oldest', 9000],
-  ])('an input that %s between chunks hands a backlog ten times the buffer to an output with when_full = %s with %i drops', async (_, wait, whenFull, drops) => {
+  ])('an input that %s between chunks (wait = %s) hands a backlog ten times the buffer to an output with when_full = %s with %i drops', async (_, wait, whenFull, drops) => {
     const agent = await agentFor(`[[inputs.backlog]]\n  wait = ${wait}\n[[outputs.slow]]\n  metric_buffer_limit = 1000\n  metric_batch_size = 100\n  when_full = "${whenFull}"\n`);
     await agent.start({ schedule: false });
     await agent.stop();
@@ -302,12 +321,51 @@ describe('agent pipeline', () => {
     expect(written.flat().map((m) => (m.kind === 'metric' ? m.fields.n : 0))).toEqual([1, 2]);
   });
 
-  it('ends a gather that ignores its abort signal at the deadline, and still stops in time', async () => {
-    const agent = await agentFor('[agent]\n  shutdown_timeout = "500ms"\n[[inputs.late]]\n  interval = "100ms"\n[[outputs.memory]]\n');
+  it('abandons at the stop deadline a gather that ignores its abort signal, writes what it added before, and drops what it adds after', async () => {
+    const agent = await agentFor('[agent]\n  shutdown_timeout = "300ms"\n[[inputs.deaf]]\n  interval = "100ms"\n[[outputs.memory]]\n');
     await agent.start({ schedule: false });
     expect(await agent.gatherOnce()).toBe(false);
+    // Resolves only by giving up on the gather: it never ends by itself.
+    expect(await agent.stop()).toBe(true);
+    expect(messagesOf(agent, 'inputs.deaf')).toContain('error a gather still running at shutdown was abandoned; what it adds now is dropped');
+    expect(written.flat().map((m) => m.name)).toEqual(['deaf']);
+    releaseDeaf();
+    await new Promise((r) => setImmediate(r));
+    expect(written.flat()).toHaveLength(1);
+    expect(agent.env.stats.snapshot().outputs.memory[0]).toMatchObject({ metrics_written: 1, metrics_dropped: 1 });
+  });
+
+  it('hands what the processors made to the capture of `vigil test`, with no output written', async () => {
+    const captured: Item[] = [];
+    const agent = await agentFor('[[inputs.counter]]\n  n = 2\n[[processors.upper]]\n[[outputs.memory]]\n', { capture: (item) => captured.push(item) });
+    await agent.start({ schedule: false });
+    await agent.gatherOnce();
     await agent.stop();
-    expect(agent.env.stats.snapshot().inputs.late[0].gather_timeouts).toBe(1);
+    expect(captured.map((m) => m.name)).toEqual(['EVEN', 'ODD']);
+    expect(written).toEqual([]);
+  });
+
+  it('logs each gather and write at debug, the first write and a recovery at info', async () => {
+    const agent = await agentFor('[agent]\n  debug = true\n  metric_batch_size = 2\n[[inputs.counter]]\n  n = 3\n[[outputs.memory]]\n');
+    await agent.start({ schedule: false });
+    await agent.gatherOnce();
+    await agent.flushNow();
+    await agent.gatherOnce();
+    failuresLeft = 1;
+    await agent.flushNow();
+    await agent.flushNow();
+    await agent.flushNow();
+    await agent.stop();
+    const lines = messagesOf(agent, 'outputs.memory').map((l) => l.replace(/\d+\.\d ms/, 'T ms'));
+    expect(messagesOf(agent, 'inputs.counter').map((l) => l.replace(/\d+\.\d ms/, 'T ms'))).toEqual(['debug gathered 3 items in T ms', 'debug gathered 3 items in T ms']);
+    expect(lines).toEqual([
+      'info first write succeeded: wrote 2 items in T ms',
+      'debug wrote 1 items in T ms; 0 items buffered',
+      expect.stringMatching(/^error write of 2 items failed: backend unavailable; 3 items kept, retry in /),
+      'info writing again after 1 failed attempt: wrote 2 items in T ms',
+      'debug wrote 1 items in T ms; 0 items buffered',
+      'debug flush: nothing to write',
+    ]);
   });
 
   it('backs off after a failed connect instead of retrying at every full batch', async () => {

@@ -1,6 +1,6 @@
 import { hostname as osHostname } from 'node:os';
 import type { LoadedConfig, PluginConfig } from '../config/model.js';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError, whereOfProblem } from '../config/errors.js';
 import { bufferFolderName, bufferSettings, type BufferSettings } from '../config/buffer-settings.js';
 import type { Item } from '../model/item.js';
 import { Pipeline } from '../pipeline/pipeline.js';
@@ -16,7 +16,7 @@ import type { StateStore } from './state-store.js';
 import { openBuffer, reportOrphanedBuffers, type OwnedBuffer } from './output-buffers.js';
 
 export interface BuildOptions {
-  /** Replaces the configured outputs with one function (`vigil test`). */
+  /** Replaces the configured outputs with one function, after the processors (`vigil test`). */
   capture?: (item: Item) => void;
 }
 
@@ -61,7 +61,8 @@ export class Agent {
     this.state = env.states.open(agent.statefile);
 
     for (const pc of config.processors) {
-      this.processors.push(new RunningProcessor(pc, create<ProcessorDefinition>(pc, this.context(pc, agent.interval))));
+      const stats = this.statsSet.registerProcessor(pc.name, pc.common.alias ?? '');
+      this.processors.push(new RunningProcessor(pc, create<ProcessorDefinition>(pc, this.context(pc, agent.interval)), stats, this.childLog(pc)));
     }
     if (!options.capture) {
       for (const pc of config.outputs) {
@@ -82,16 +83,16 @@ export class Agent {
         this.configured.push({ output, buffer });
       }
     }
-    const pipeline = new Pipeline(this.processors, this.outputs);
-    const toInputs = options.capture
-      ? { emit: options.capture, waitForRoom: () => Promise.resolve(), isBlocked: () => false }
-      : { emit: pipeline.push, waitForRoom: pipeline.waitForRoom, isBlocked: pipeline.isBlocked };
+    const pipeline = new Pipeline(this.processors, this.outputs, options.capture);
+    const toInputs = { emit: pipeline.push, waitForRoom: pipeline.waitForRoom, isBlocked: pipeline.isBlocked };
     const hostTag: Record<string, string> = agent.omit_hostname ? {} : { host: this.info.hostname };
     for (const pc of config.inputs) {
       const schedule = {
         intervalMs: pc.common.interval ?? agent.interval,
         jitterMs: pc.common.collection_jitter ?? agent.collection_jitter,
         roundInterval: agent.round_interval,
+        offsetMs: pc.common.collection_offset ?? agent.collection_offset,
+        precisionMs: pc.common.precision ?? agent.precision,
       };
       const plugin = create<InputDefinition>(pc, this.context(pc, schedule.intervalMs));
       const stats = this.statsSet.registerInput(pc.name, pc.common.alias ?? '');
@@ -250,6 +251,6 @@ function create<D extends InputDefinition | ProcessorDefinition | OutputDefiniti
   try {
     return (pc.definition as D).create(ctx as never) as ReturnType<D['create']>;
   } catch (err) {
-    throw new ConfigError(pc.where, pc.id, (err as Error).message);
+    throw new ConfigError(whereOfProblem(pc, (err as Error).message), pc.id, (err as Error).message);
   }
 }

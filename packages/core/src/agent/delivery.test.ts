@@ -289,8 +289,8 @@ describe('isolation', () => {
     await agent.start({ schedule: false });
     await agent.gatherOnce();
     expect(agent.inputs.map((i) => [i.id, agent.outputs.some((o) => o.blocks(i.id))])).toEqual([
-      ['for-dead', true],
-      ['for-live', false],
+      ['inputs.numbers::for-dead', true],
+      ['inputs.numbers::for-live', false],
     ]);
     await agent.gatherOnce();
     await agent.flushNow();

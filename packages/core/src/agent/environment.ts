@@ -29,7 +29,9 @@ export function createEnvironment(agent: AgentConfig, overrides: { debug?: boole
   const logger = createAgentLogger(
     {
       level: logLevelOf({ ...agent, debug: overrides.debug || agent.debug }),
-      logfile: agent.logfile,
+      logfile: agent.logtarget === 'stderr' ? '' : agent.logfile,
+      rotation: { intervalMs: agent.logfile_rotation_interval, maxBytes: agent.logfile_rotation_max_size, maxArchives: agent.logfile_rotation_max_archives },
+      messageKey: agent.structured_log_message_key,
       format: agent.logformat,
       timezone: agent.log_with_timezone,
     },

@@ -1,6 +1,7 @@
 import { VERSION } from '../version.js';
 import type { RunningInput } from '../pipeline/running-input.js';
 import type { RunningOutput } from '../pipeline/running-output.js';
+import type { RunningProcessor } from '../pipeline/running-processor.js';
 import type { AgentPhase, AgentView } from './agent-view.js';
 import type { PluginConfig } from '../config/model.js';
 import { bufferFill, inputState, outputState, worst, type HealthState, type StateDecision } from './health-state.js';
@@ -31,6 +32,8 @@ export interface EngineStatus {
     logWarnings: number;
   };
   inputs: InputStatus[];
+  /** In the order they run. */
+  processors: ProcessorStatus[];
   outputs: OutputStatus[];
 }
 
@@ -47,6 +50,20 @@ export interface InputStatus {
   gatherSecondsTotal: number;
   lastGatherAt: string | null;
   lastGatherDurationSeconds: number | null;
+  lastError: string | null;
+  lastErrorAt: string | null;
+}
+
+/** A processor has no state of its own: its errors drop items, which its counters show. */
+export interface ProcessorStatus {
+  id: string;
+  plugin: string;
+  alias: string | null;
+  received: number;
+  emitted: number;
+  dropped: number;
+  errors: number;
+  processSecondsTotal: number;
   lastError: string | null;
   lastErrorAt: string | null;
 }
@@ -106,6 +123,22 @@ export function inputStatus(input: RunningInput): InputStatus {
     lastGatherDurationSeconds: health.lastGatherDurationMs === undefined ? null : seconds(health.lastGatherDurationMs),
     lastError: health.lastError ?? null,
     lastErrorAt: iso(health.lastErrorAt),
+  };
+}
+
+export function processorStatus(processor: RunningProcessor): ProcessorStatus {
+  const { config, stats } = processor;
+  return {
+    id: config.key,
+    plugin: `${config.kind}.${config.name}`,
+    alias: config.common.alias ?? null,
+    received: stats.metrics_received,
+    emitted: stats.metrics_emitted,
+    dropped: stats.metrics_dropped,
+    errors: stats.errors,
+    processSecondsTotal: stats.process_time_ns / 1e9,
+    lastError: processor.lastError ?? null,
+    lastErrorAt: iso(processor.lastErrorAt),
   };
 }
 
@@ -198,6 +231,7 @@ export function engineStatus(view: AgentView, now = Date.now()): EngineStatus {
       logWarnings: totals.log_warnings,
     },
     inputs,
+    processors: agent.processors.map(processorStatus),
     outputs,
   };
   return env.redactor.redactDeep(doc);

@@ -81,6 +81,15 @@ const OUTPUT_HELP: Record<string, string> = {
   buffer_bytes: 'Bytes a disk buffer holds (0 for memory).',
   buffer_limit: 'metric_buffer_limit: most items the buffer holds.',
 };
+
+const PROCESSOR_HELP: Record<string, string> = {
+  metrics_received: 'Items that reached the processor, selected by it or not.',
+  metrics_emitted: 'Items the processor passed on.',
+  metrics_dropped: 'Items the processor dropped (by design, or because processing them failed).',
+  errors: 'Items whose processing failed (each dropped).',
+  process_time_ns: 'Time spent processing, in seconds (estimated from one item in 16).',
+};
+
 /** Counters of OutputStats that are levels, not totals. */
 const OUTPUT_GAUGES = new Set(['buffer_size', 'buffer_bytes', 'buffer_limit']);
 
@@ -99,7 +108,7 @@ const AGENT_HELP: Record<string, string> = {
 const STATES: HealthState[] = ['ok', 'degraded', 'failing'];
 
 /**
- * `GET /metrics`: every counter and gauge of the agent, each input and each output, in the
+ * `GET /metrics`: every counter and gauge of the agent, each input, processor and output, in the
  * Prometheus text format (0.0.4). Counters restart with a reloaded configuration, which
  * Prometheus reads as a counter reset.
  */
@@ -130,6 +139,15 @@ export function prometheusText(view: AgentView, processFigures: ProcessFigures, 
       m.add('vigil_input_last_gather_duration_seconds', 'gauge', 'How long the last gather took.', (input.health.lastGatherDurationMs ?? 0) / 1000, labels);
     }
     m.add('vigil_input_degraded', 'gauge', '1 while the input is degraded (its last gather failed, or it could not start).', status.state === 'ok' ? 0 : 1, labels);
+  }
+
+  for (const processor of agent.processors) {
+    const { config } = processor;
+    const labels = { id: config.key, plugin: `${config.kind}.${config.name}`, alias: config.common.alias ?? '' };
+    for (const [counter, value] of Object.entries(processor.stats)) {
+      const [name, v] = counterName('vigil_processor', counter, value);
+      m.add(name, 'counter', PROCESSOR_HELP[counter] ?? `The processor's ${counter} counter.`, v, labels);
+    }
   }
 
   for (const output of agent.outputs) {

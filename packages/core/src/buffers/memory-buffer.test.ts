@@ -77,3 +77,40 @@ describe('memory buffer', () => {
     expect(log).toEqual(['a:true', 'b:true', 'c:false']);
   });
 });
+
+describe('memory buffer growth', () => {
+  it('takes a limit of 2^32 items without allocating it up front', () => {
+    const { b } = buffer(2 ** 32);
+    [1, 2, 3].forEach((i) => b.add(m(i)));
+    expect(b.full).toBe(false);
+    expect(values(b.nextBatch(10)?.items)).toEqual([1, 2, 3]);
+  });
+
+  it('keeps items in order while it grows around a ring that has wrapped', () => {
+    const { b, drops } = buffer(6000);
+    let next = 0;
+    const taken: unknown[] = [];
+    // Take some out as it fills, so the ring's start moves before each growth.
+    for (let round = 0; round < 4; round++) {
+      for (let i = 0; i < 1500; i++) b.add(m(next++));
+      const batch = b.nextBatch(300)!;
+      taken.push(...values(batch.items));
+      b.remove(batch);
+    }
+    while (b.length > 0) {
+      const batch = b.nextBatch(1000)!;
+      taken.push(...values(batch.items));
+      b.remove(batch);
+    }
+    expect(drops).toEqual([]);
+    expect(taken).toEqual(Array.from({ length: 6000 }, (_, i) => i));
+  });
+
+  it('still drops the oldest once it has grown to its limit', () => {
+    const { b, drops } = buffer(3000);
+    for (let i = 0; i < 3002; i++) b.add(m(i));
+    expect(drops).toEqual(['1 oldest', '1 oldest']);
+    expect(values(b.nextBatch(3)?.items)).toEqual([2, 3, 4]);
+    expect(b.length).toBe(3000);
+  });
+});

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { BufferStrategy, WhenFull } from '../buffers/buffer.js';
 import { ConfigError } from './errors.js';
 import type { AgentConfig, PluginConfig, Where } from './model.js';
+import type { OutputDefinition } from '../sdk/plugin.js';
 import { formatSize } from './size.js';
 
 /** Below this much free space a buffer_directory is reported full at load. */
@@ -37,7 +38,7 @@ export function bufferSettings(agent: AgentConfig, pc: PluginConfig): BufferSett
   const c = pc.common;
   const configuredDirectory = c.buffer_directory ?? agent.buffer_directory;
   return {
-    strategy: c.buffer_strategy ?? agent.buffer_strategy,
+    strategy: c.buffer_strategy ?? (pc.definition as OutputDefinition).bufferStrategy ?? agent.buffer_strategy,
     configuredDirectory,
     directory: join(configuredDirectory || defaultBufferRoot(), bufferFolderName(pc.key)),
     limit: c.metric_buffer_limit ?? agent.metric_buffer_limit,

@@ -1,7 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defineInput, defineOutput } from '../index.js';
+import { defineInput, defineOutput, readTlsFiles, TLS_CLIENT_SCHEMA_PROPERTIES, type TlsFileOptions } from '../index.js';
+import { Agent } from '../agent/agent.js';
+import { createEnvironment } from '../agent/environment.js';
 import { Registry } from '../registry.js';
 import { loadConfig } from './load.js';
 import { readSources } from './sources.js';
@@ -111,6 +113,41 @@ describe('config loading', () => {
     ]);
   });
 
+  it('gives the line of a section known only through its tables, and of a plugin section that holds no tables', async () => {
+    expect(await errorsOf('[agent]\n  interval = "10s"\n\n[[input.dummy]]\n  url = "x"\n')).toEqual([
+      'bad.toml:4: unknown section "input" (did you mean "inputs"?); expected one of agent, api, global_tags, inputs, processors, outputs',
+    ]);
+    expect(await errorsOf('[agent]\n  interval = "10s"\n[[outputs]]\n  name = "null"\n')).toEqual(['bad.toml:3: "outputs" must hold tables such as [[outputs.name]], got an array']);
+  });
+
+  it('cuts what it echoes: a 1 MiB key is named by its start and its length', async () => {
+    const key = 'k'.repeat(1 << 20);
+    const errors = await errorsOf(`[[inputs.dummy]]\n  url = "x"\n  ${key} = 1\n`);
+    expect(errors).toEqual([`bad.toml:3: inputs.dummy: option "${'k'.repeat(80)}… (1048576 characters)" is not allowed`]);
+    const [long] = await errorsOf(`[[inputs.dummy]]\n  url = "x"\n  count = "${'v'.repeat(5000)}"\n`);
+    expect(long).toBe(`bad.toml:3: inputs.dummy: option "count" must be an integer, got string "${'v'.repeat(79)}… (5002 characters)`);
+  });
+
+  it('names an alias as Telegraf does, "kind.name::alias"', async () => {
+    const config = await load('[[inputs.dummy]]\n  url = "x"\n  alias = "mydocker"\n');
+    expect(config.inputs[0].id).toBe('inputs.dummy::mydocker');
+  });
+
+  it('reports a file a plugin cannot read when created at the line of the option naming it', async () => {
+    const tlsOutput = defineOutput<TlsFileOptions>({
+      name: 'tls',
+      description: 'reads its TLS files when created',
+      sample: '',
+      accepts: ['metric'],
+      schema: { type: 'object', properties: { ...TLS_CLIENT_SCHEMA_PROPERTIES } },
+      create: (ctx) => (readTlsFiles(ctx.options), { write() {} }),
+    });
+    const r = registry();
+    r.add(tlsOutput, 'test');
+    const config = await loadConfig(await readSources([file('tls.toml', `[[outputs.tls]]\n  alias = "secure"\n\n  tls_ca = "${dir}/missing-ca.pem"\n`)]), r);
+    expect(() => new Agent(config, createEnvironment({ ...config.agent, quiet: true }))).toThrow(`${dir}/tls.toml:4: outputs.tls::secure: option "tls_ca": cannot read ${dir}/missing-ca.pem: ENOENT`);
+  });
+
   it("reports a plugin's own check at the option's line", async () => {
     expect(await errorsOf('[[inputs.dummy]]\n  url = "x"\n  count = 11\n')).toEqual(['bad.toml:3: inputs.dummy: option "count" must be at most 10']);
   });
@@ -139,7 +176,7 @@ describe('config loading', () => {
   it('separates common options from the plugin own ones', async () => {
     const config = await load('[[inputs.dummy]]\n  url = "x"\n  alias = "mine"\n  namepass = ["cpu*"]\n  fieldpass = ["usage_*"]\n  [inputs.dummy.tags]\n    env = "prod"\n');
     const [input] = config.inputs;
-    expect(input.id).toBe('mine');
+    expect(input.id).toBe('inputs.dummy::mine');
     expect(input.common).toEqual({ alias: 'mine', namepass: ['cpu*'], fieldinclude: ['usage_*'], tags: { env: 'prod' } });
     expect(input.options).not.toHaveProperty('alias');
   });

@@ -1,8 +1,8 @@
 import { parse, TomlError } from 'smol-toml';
-import type { Registry } from '../registry.js';
+import { defaultPluginDirectory, type Registry } from '../registry.js';
 import type { OptionsSchema, PluginDefinition, PluginKind } from '../sdk/plugin.js';
 import { substituteEnv } from './env.js';
-import { ConfigError, ConfigErrors, didYouMean } from './errors.js';
+import { ConfigError, ConfigErrors, didYouMean, cut, quoted } from './errors.js';
 import type { AgentConfig, ApiConfig, CommonOptions, LoadedConfig, PluginConfig, Where } from './model.js';
 import { AGENT_SCHEMA, API_SCHEMA, COMMON_PROPERTIES } from './schemas.js';
 import { apiProblems } from './api-settings.js';
@@ -12,6 +12,8 @@ import { compileGlobs } from '../pipeline/glob.js';
 import { SELECTOR_OPTION_NAMES } from '../pipeline/selectors.js';
 import { compileSchema, secretValues, type CompiledSchema } from './validator.js';
 import { checkBufferDirectories } from './buffer-settings.js';
+import { agentNotices, bufferBytesProblem, checkAgentOptions } from './agent-options.js';
+import { overlappingHostInputs } from './host-inputs.js';
 
 const PLUGIN_KINDS: PluginKind[] = ['inputs', 'processors', 'outputs'];
 const TOP_LEVEL = ['agent', 'api', 'global_tags', ...PLUGIN_KINDS];
@@ -20,6 +22,8 @@ interface ParsedSource {
   source: ConfigSource;
   doc: Record<string, unknown>;
   lines: KeyLines;
+  /** Lines that used an environment variable that is not set, and its name. */
+  unsetOnLine: Map<number, string[]>;
 }
 
 const compiledByDefinition = new WeakMap<PluginDefinition, CompiledSchema>();
@@ -38,24 +42,57 @@ function schemaWithCommonOptions(def: PluginDefinition): CompiledSchema {
 
 const isTable = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
 
-function parseSource(source: ConfigSource): ParsedSource {
-  const text = substituteEnv(source.text);
+function parseSource(source: ConfigSource, errors: ConfigError[]): ParsedSource | undefined {
+  const { text, unset, problems } = substituteEnv(source.text);
+  for (const p of problems) errors.push(new ConfigError({ file: source.label, line: p.line }, undefined, p.message));
+  if (problems.length > 0) return undefined;
+  const unsetOnLine = new Map<number, string[]>();
+  for (const u of unset) unsetOnLine.set(u.line, [...(unsetOnLine.get(u.line) ?? []), u.name]);
   try {
-    return { source, doc: parse(text) as Record<string, unknown>, lines: findKeyLines(text) };
+    return { source, doc: parse(text) as Record<string, unknown>, lines: findKeyLines(text), unsetOnLine };
   } catch (err) {
     if (err instanceof TomlError) {
       const reason = err.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
-      throw new ConfigError({ file: source.label, line: err.line }, undefined, `TOML syntax error: ${reason} (column ${err.column})`);
+      errors.push(new ConfigError({ file: source.label, line: err.line }, undefined, `TOML syntax error: ${reason} (column ${err.column})${unsetNote(unsetOnLine, err.line)}`));
+      return undefined;
     }
     throw err;
   }
+}
+
+/** An error on a line that used an unset variable is most likely about it: say so. */
+function unsetNote(unsetOnLine: Map<number, string[]>, line: number | undefined): string {
+  const names = line === undefined ? undefined : unsetOnLine.get(line);
+  return names ? ` (environment variable ${names.join(', ')} is not set)` : '';
+}
+
+/**
+ * A required option a variable left empty ("${TOKEN}" with TOKEN unset) is missing, even where
+ * the plugin's schema would take "": Telegraf's strict handling of an unset variable.
+ */
+function emptiedRequiredOptions(def: PluginDefinition, table: Record<string, unknown>, lineOfOption: (option: string) => number | undefined, unsetOnLine: Map<number, string[]>): { line: number; message: string }[] {
+  const out: { line: number; message: string }[] = [];
+  for (const option of def.schema.required ?? []) {
+    const line = lineOfOption(option);
+    const names = line === undefined ? undefined : unsetOnLine.get(line);
+    if (table[option] === '' && line !== undefined && names) out.push({ line, message: `option "${option}" is required, but environment variable ${names.join(', ')} is not set` });
+  }
+  return out;
+}
+
+function withUnsetNotes(errors: ConfigError[], parsed: ParsedSource[]): ConfigError[] {
+  return errors.map((e) => {
+    const p = parsed.find((x) => x.source.label === e.where.file);
+    const note = p && !e.detail.includes('environment variable') ? unsetNote(p.unsetOnLine, e.where.line) : '';
+    return note ? new ConfigError(e.where, e.plugin, e.detail + note) : e;
+  });
 }
 
 /**
  * Reads the agent table of every source (later sources override earlier keys), so the
  * third-party packages it names can be loaded before plugins are checked.
  */
-function mergeAgent(parsed: ParsedSource[], errors: ConfigError[]): { agent: AgentConfig; agentWhere: (option: string) => Where } {
+function mergeAgent(parsed: ParsedSource[], errors: ConfigError[]): { agent: AgentConfig; setOptions: string[]; agentWhere: (option: string) => Where } {
   const merged: Record<string, unknown> = {};
   let where = { file: parsed[0]?.source.label ?? '(none)', lines: parsed[0]?.lines ?? new Map() };
   for (const p of parsed) {
@@ -68,22 +105,15 @@ function mergeAgent(parsed: ParsedSource[], errors: ConfigError[]): { agent: Age
     Object.assign(merged, agent);
     where = { file: p.source.label, lines: p.lines };
   }
+  const setOptions = Object.keys(merged);
   for (const e of agentSchema.validate(merged)) {
     const hint = e.message.endsWith('is not allowed') ? didYouMean(e.option, agentSchema.knownOptions) : '';
     errors.push(new ConfigError({ file: where.file, line: lineOf(where.lines, `agent.${e.option}`) }, 'agent', e.message + hint));
   }
   const agent = merged as unknown as AgentConfig;
-  for (const option of ['interval', 'flush_interval'] as const) {
-    if (agent[option] === 0) errors.push(new ConfigError({ file: where.file, line: lineOf(where.lines, `agent.${option}`) }, 'agent', `option "${option}" must be more than 0s`));
-  }
-  if (agent.log_with_timezone && agent.log_with_timezone !== 'local') {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: agent.log_with_timezone });
-    } catch {
-      errors.push(new ConfigError({ file: where.file, line: lineOf(where.lines, 'agent.log_with_timezone') }, 'agent', `option "log_with_timezone" must be "", "local" or a timezone name such as "Europe/Berlin", got "${agent.log_with_timezone}"`));
-    }
-  }
-  return { agent, agentWhere: (option) => ({ file: where.file, line: lineOf(where.lines, `agent.${option}`) }) };
+  const agentWhere = (option: string): Where => ({ file: where.file, line: lineOf(where.lines, `agent.${option}`) });
+  for (const e of checkAgentOptions(agent)) errors.push(new ConfigError(agentWhere(e.option), 'agent', e.message));
+  return { agent, setOptions, agentWhere };
 }
 
 /** `[api]` as `[agent]` is read: later sources override earlier keys. */
@@ -129,7 +159,7 @@ function loadPlugins(kind: PluginKind, p: ParsedSource, registry: Registry, erro
   if (section === undefined) return [];
   const file = p.source.label;
   if (!isTable(section)) {
-    errors.push(new ConfigError({ file, line: lineOf(p.lines, kind) }, undefined, `"${kind}" must hold tables such as [[${kind}.name]]`));
+    errors.push(new ConfigError({ file, line: lineOf(p.lines, kind) }, undefined, `"${kind}" must hold tables such as [[${kind}.name]], got ${Array.isArray(section) ? 'an array' : typeof section}`));
     return [];
   }
   const out: PluginConfig[] = [];
@@ -138,7 +168,7 @@ function loadPlugins(kind: PluginKind, p: ParsedSource, registry: Registry, erro
     const registered = registry.get(kind, name);
     if (!registered) {
       const hint = didYouMean(name, registry.names(kind));
-      errors.push(new ConfigError({ file, line: lineOf(p.lines, `${fullName}.0`) ?? lineOf(p.lines, fullName) }, fullName, `unknown plugin${hint}; \`vigil plugins\` lists those available`));
+      errors.push(new ConfigError({ file, line: lineOf(p.lines, fullName) }, undefined, `${cut(fullName)}: unknown plugin${hint}; \`vigil plugins\` lists those available`));
       continue;
     }
     const { definition: def, packageName } = registered;
@@ -157,6 +187,9 @@ function loadPlugins(kind: PluginKind, p: ParsedSource, registry: Registry, erro
         errors.push(new ConfigError({ file, line: lineAt(e.option) }, fullName, e.message + hint));
       }
       if (problems.length > 0) return;
+      const emptied = emptiedRequiredOptions(def, table, (option) => p.lines.get(`${path}.${option}`), p.unsetOnLine);
+      for (const e of emptied) errors.push(new ConfigError({ file, line: e.line }, fullName, e.message));
+      if (emptied.length > 0) return;
       const { options, common } = splitOptions(def, table);
       for (const problem of checkCommonOptions(common)) {
         errors.push(new ConfigError({ file, line: lineAt(problem.option) }, fullName, problem.message));
@@ -169,7 +202,7 @@ function loadPlugins(kind: PluginKind, p: ParsedSource, registry: Registry, erro
       out.push({
         kind,
         name,
-        id: common.alias || fullName,
+        id: common.alias ? `${fullName}::${common.alias}` : fullName,
         key: '',
         definition: def,
         packageName,
@@ -189,6 +222,8 @@ function checkCommonOptions(common: CommonOptions): { option: string; message: s
   for (const option of ['interval', 'flush_interval'] as const) {
     if (common[option] === 0) problems.push({ option, message: `option "${option}" must be more than 0s` });
   }
+  const tooBig = bufferBytesProblem(common.buffer_max_size);
+  if (tooBig) problems.push({ option: 'buffer_max_size', message: tooBig });
   const globLists: [string, string[]][] = [];
   for (const option of SELECTOR_OPTION_NAMES) {
     const value = common[option];
@@ -203,6 +238,18 @@ function checkCommonOptions(common: CommonOptions): { option: string; message: s
     }
   }
   return problems;
+}
+
+/**
+ * Telegraf's always_include_local_tags / always_include_global_tags: an input's own `tags`, and
+ * the global ones (`host` among them), pass its taginclude/tagexclude.
+ */
+function keepTelegrafTags(input: PluginConfig, agent: AgentConfig, globalTags: Record<string, string>): void {
+  const kept = [
+    ...(agent.always_include_local_tags ? Object.keys(input.common.tags ?? {}) : []),
+    ...(agent.always_include_global_tags ? [...Object.keys(globalTags), ...(agent.omit_hostname ? [] : ['host'])] : []),
+  ];
+  if (kept.length > 0) input.common.keptTags = kept;
 }
 
 /** Gives each instance its stable key: "kind.name", "kind.name:alias", with "#n" for repeats. */
@@ -224,27 +271,33 @@ export async function loadConfig(sources: ConfigSource[], registry: Registry): P
   const errors: ConfigError[] = [];
   const parsed: ParsedSource[] = [];
   for (const source of sources) {
-    try {
-      parsed.push(parseSource(source));
-    } catch (err) {
-      if (err instanceof ConfigError) errors.push(err);
-      else throw err;
-    }
+    const p = parseSource(source, errors);
+    if (p) parsed.push(p);
   }
   if (errors.length > 0) throw new ConfigErrors(errors);
+  try {
+    return await checkParsed(parsed, registry);
+  } catch (err) {
+    if (err instanceof ConfigErrors) throw new ConfigErrors(withUnsetNotes(err.errors, parsed));
+    throw err;
+  }
+}
 
+/** Everything after parsing; its ConfigErrors get their unset-variable notes in loadConfig. */
+async function checkParsed(parsed: ParsedSource[], registry: Registry): Promise<LoadedConfig> {
+  const errors: ConfigError[] = [];
   for (const p of parsed) {
     for (const key of Object.keys(p.doc)) {
       if (!TOP_LEVEL.includes(key)) {
-        errors.push(new ConfigError({ file: p.source.label, line: lineOf(p.lines, key) }, undefined, `unknown section "${key}"${didYouMean(key, TOP_LEVEL)}; expected one of ${TOP_LEVEL.join(', ')}`));
+        errors.push(new ConfigError({ file: p.source.label, line: lineOf(p.lines, key) }, undefined, `unknown section ${quoted(key)}${didYouMean(key, TOP_LEVEL)}; expected one of ${TOP_LEVEL.join(', ')}`));
       }
     }
   }
   const agentErrors = errors.length;
-  const { agent, agentWhere } = mergeAgent(parsed, errors);
+  const { agent, setOptions, agentWhere } = mergeAgent(parsed, errors);
   const packages = errors.length === agentErrors ? agent.plugins : [];
   const declaredIn = [...parsed].reverse().find((p) => isTable(p.doc.agent) && 'plugins' in p.doc.agent) ?? parsed[0];
-  const dirs = declaredIn ? [...new Set([declaredIn.source.dir, process.cwd()])] : [];
+  const dirs = declaredIn ? [...new Set([declaredIn.source.dir, process.cwd(), agent.plugin_directory || defaultPluginDirectory()])] : [];
   for (const pkg of packages) {
     try {
       await registry.loadPackage(pkg, dirs);
@@ -266,16 +319,19 @@ export async function loadConfig(sources: ConfigSource[], registry: Registry): P
     Object.assign(globalTags, tags);
   }
 
+  await registry.loadUsedBy(parsed.map((p) => p.doc));
   const secrets = [...parsed.flatMap((p) => p.source.secrets), ...(api.token ? [api.token] : [])];
   const plugins = { inputs: [] as PluginConfig[], processors: [] as PluginConfig[], outputs: [] as PluginConfig[] };
   for (const p of parsed) for (const kind of PLUGIN_KINDS) plugins[kind].push(...loadPlugins(kind, p, registry, errors, secrets));
   if (errors.length > 0) throw new ConfigErrors(errors);
 
   for (const kind of PLUGIN_KINDS) assignKeys(plugins[kind]);
+  for (const input of plugins.inputs) keepTelegrafTags(input, agent, globalTags);
   for (const e of checkBufferDirectories(agent, agentWhere, plugins.outputs)) errors.push(e);
   if (errors.length > 0) throw new ConfigErrors(errors);
 
   // Processors run in `order`, then config order (Array.prototype.sort is stable).
   plugins.processors.sort((a, b) => (a.common.order ?? Number.MAX_SAFE_INTEGER) - (b.common.order ?? Number.MAX_SAFE_INTEGER));
-  return { agent, api, globalTags, ...plugins, sources: parsed.map((p) => p.source.display), secrets };
+  const warnings = [...agentNotices(agent, setOptions, agentWhere), ...overlappingHostInputs(plugins.inputs)];
+  return { agent, api, globalTags, ...plugins, sources: parsed.map((p) => p.source.display), firstSource: parsed[0]?.source.label ?? '(none)', warnings, secrets };
 }

@@ -7,6 +7,9 @@ export interface AgentConfig {
   interval: number;
   round_interval: boolean;
   collection_jitter: number;
+  collection_offset: number;
+  /** Milliseconds gathered timestamps are rounded to; 0 keeps them. */
+  precision: number;
   flush_interval: number;
   flush_jitter: number;
   metric_batch_size: number;
@@ -15,11 +18,24 @@ export interface AgentConfig {
   omit_hostname: boolean;
   debug: boolean;
   quiet: boolean;
+  logtarget: 'file' | 'stderr' | 'eventlog';
   logfile: string;
+  logfile_rotation_interval: number;
+  /** Bytes; 0 for no rotation by size. */
+  logfile_rotation_max_size: number;
+  /** -1 keeps every archive. */
+  logfile_rotation_max_archives: number;
   logformat: 'text' | 'structured';
+  structured_log_message_key: string;
   log_with_timezone: string;
   statefile: string;
   plugins: string[];
+  always_include_local_tags: boolean;
+  always_include_global_tags: boolean;
+  snmp_translator: string;
+  skip_processors_after_aggregators: boolean;
+  skip_processors_before_aggregators: boolean;
+  plugin_directory: string;
   shutdown_timeout: number;
   buffer_strategy: BufferStrategy;
   buffer_directory: string;
@@ -42,6 +58,8 @@ export interface CommonOptions extends SelectorOptions {
   alias?: string;
   interval?: number;
   collection_jitter?: number;
+  collection_offset?: number;
+  precision?: number;
   tags?: Record<string, string>;
   name_override?: string;
   name_prefix?: string;
@@ -67,7 +85,7 @@ export interface Where {
 export interface PluginConfig {
   kind: PluginKind;
   name: string;
-  /** The alias when set, else "kind.name": how logs and errors name this instance. */
+  /** "kind.name", or Telegraf's "kind.name::alias" when an alias is set: how logs and errors name this instance. */
   id: string;
   /**
    * "outputs.http", "outputs.http#2", "outputs.http:api" (alias): stable while the config keeps
@@ -92,6 +110,10 @@ export interface LoadedConfig {
   outputs: PluginConfig[];
   /** Absolute file paths and credential-free URLs, in load order. */
   sources: string[];
+  /** How messages name the first source (the path as given), for problems of the whole config. */
+  firstSource: string;
+  /** `FILE:LINE: …` lines about settings that load but may not do what was meant. */
+  warnings: string[];
   /** Every secret value in the configuration, for redaction. */
   secrets: string[];
 }

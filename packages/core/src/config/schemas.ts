@@ -19,6 +19,13 @@ function bufferProperties(withDefaults: boolean): Record<string, Record<string, 
   };
 }
 
+/**
+ * Most items a buffer may be told to hold: a limit is a promise of memory, and a typo of three
+ * zeros must fail at load, not hours later. docs/configuration.md names these maxima.
+ */
+export const MAX_BUFFER_LIMIT = 10_000_000;
+export const MAX_BATCH_SIZE = 1_000_000;
+
 /** `[agent]`, with Telegraf's names and defaults. Durations become milliseconds. */
 export const AGENT_SCHEMA: OptionsSchema = {
   type: 'object',
@@ -27,19 +34,32 @@ export const AGENT_SCHEMA: OptionsSchema = {
     interval: { duration: true, default: '10s', description: 'Default gather interval of every input.' },
     round_interval: { type: 'boolean', default: true, description: 'Align gathers to multiples of the interval (":00, :10, :20 …").' },
     collection_jitter: { duration: true, default: '0s', description: 'Random delay, up to this long, before each gather.' },
+    collection_offset: { duration: true, default: '0s', description: 'Shift every gather by this much (":03, :13, :23 …" with "3s").' },
+    precision: { duration: true, default: '0s', description: 'Round the timestamps of gathered metrics to this ("1s", "1ms"); "0s" keeps them as they are. Service inputs keep their own.' },
     flush_interval: { duration: true, default: '10s', description: 'Default interval between output writes.' },
     flush_jitter: { duration: true, default: '0s', description: 'Random delay, up to this long, added to each flush.' },
-    metric_batch_size: { type: 'integer', minimum: 1, default: 1000, description: 'Items per write.' },
-    metric_buffer_limit: { type: 'integer', minimum: 1, default: 10000, description: 'Items each output buffers; beyond it the oldest are dropped and counted.' },
+    metric_batch_size: { type: 'integer', minimum: 1, maximum: MAX_BATCH_SIZE, default: 1000, description: 'Items per write.' },
+    metric_buffer_limit: { type: 'integer', minimum: 1, maximum: MAX_BUFFER_LIMIT, default: 10000, description: 'Items each output buffers; beyond it the oldest are dropped and counted.' },
     hostname: { type: 'string', default: '', description: 'The `host` tag; the OS hostname when empty.' },
     omit_hostname: { type: 'boolean', default: false, description: 'Do not add the `host` tag.' },
     debug: { type: 'boolean', default: false, description: 'Log at debug level.' },
     quiet: { type: 'boolean', default: false, description: 'Log errors only.' },
+    logtarget: { enum: ['file', 'stderr', 'eventlog'], default: 'file', description: 'Telegraf\'s older switch: "stderr" ignores logfile; "file" (and "eventlog", which is Windows only) log to logfile, or stderr when it is empty.' },
     logfile: { type: 'string', default: '', description: 'Log to this file instead of stderr.' },
+    logfile_rotation_interval: { duration: true, default: '0s', description: 'Rotate the logfile this long after it was opened; "0s" never.' },
+    logfile_rotation_max_size: { size: true, default: '0MB', description: 'Rotate the logfile once it is this large; "0MB" never.' },
+    logfile_rotation_max_archives: { type: 'integer', minimum: -1, default: 5, description: 'Rotated logfiles kept, the oldest removed first; -1 keeps every one.' },
     logformat: { enum: ['text', 'structured'], default: 'text', description: '"text" lines or "structured" JSON lines (pino).' },
+    structured_log_message_key: { type: 'string', minLength: 1, default: 'msg', description: 'The key of the message in "structured" log lines.' },
     log_with_timezone: { type: 'string', default: '', description: 'Timezone of log timestamps: "" (UTC), "local" or an IANA name.' },
     statefile: { type: 'string', default: '', description: 'File where plugins keep state across restarts (e.g. log offsets).' },
     plugins: { type: 'array', items: { type: 'string' }, default: [], description: 'npm packages that provide third-party plugins.' },
+    always_include_local_tags: { type: 'boolean', default: false, description: 'An input\'s own `tags` always pass its taginclude/tagexclude.' },
+    always_include_global_tags: { type: 'boolean', default: false, description: '[global_tags] and `host` always pass an input\'s taginclude/tagexclude.' },
+    snmp_translator: { type: 'string', default: '', description: 'Accepted for Telegraf configs; no effect (vigil has no SNMP plugins).' },
+    skip_processors_after_aggregators: { type: 'boolean', default: false, description: 'Accepted for Telegraf configs; no effect (vigil has no aggregators: processors run once).' },
+    skip_processors_before_aggregators: { type: 'boolean', default: false, description: 'Accepted for Telegraf configs; no effect (vigil has no aggregators: processors run once).' },
+    plugin_directory: { type: 'string', default: '', description: 'Where `vigil plugins install` puts plugin packages, searched for [agent] plugins; "" picks /var/lib/vigil/plugins (root) or ~/.local/share/vigil/plugins.' },
     shutdown_timeout: { duration: true, default: '10s', description: 'How long a stop waits for outputs to flush.' },
     ...bufferProperties(true),
   },
@@ -80,6 +100,8 @@ export const COMMON_PROPERTIES: Record<'inputs' | 'processors' | 'outputs', Reco
     alias: { type: 'string', description: 'A name for this instance in logs and statistics.' },
     interval: { duration: true, description: 'Gather interval; [agent] interval by default.' },
     collection_jitter: { duration: true, description: 'Jitter before each gather; [agent] collection_jitter by default.' },
+    collection_offset: { duration: true, description: 'Shift of each gather; [agent] collection_offset by default.' },
+    precision: { duration: true, description: 'Timestamp rounding of gathered metrics; [agent] precision by default.' },
     tags: { type: 'object', additionalProperties: { type: 'string' }, description: 'Tags added to every item.' },
     ...NAMING_PROPERTIES,
     ...SELECTOR_PROPERTIES,
@@ -93,8 +115,8 @@ export const COMMON_PROPERTIES: Record<'inputs' | 'processors' | 'outputs', Reco
     alias: { type: 'string', description: 'A name for this instance in logs and statistics.' },
     flush_interval: { duration: true, description: 'Interval between writes; [agent] flush_interval by default.' },
     flush_jitter: { duration: true, description: 'Jitter added to each flush; [agent] flush_jitter by default.' },
-    metric_batch_size: { type: 'integer', minimum: 1, description: 'Items per write; [agent] metric_batch_size by default.' },
-    metric_buffer_limit: { type: 'integer', minimum: 1, description: 'Buffer size; [agent] metric_buffer_limit by default.' },
+    metric_batch_size: { type: 'integer', minimum: 1, maximum: MAX_BATCH_SIZE, description: 'Items per write; [agent] metric_batch_size by default.' },
+    metric_buffer_limit: { type: 'integer', minimum: 1, maximum: MAX_BUFFER_LIMIT, description: 'Buffer size; [agent] metric_buffer_limit by default.' },
     timeout: { duration: true, description: 'How long one write may take before it is abandoned and retried (30s by default; a plugin may set its own).' },
     ...bufferProperties(false),
     ...NAMING_PROPERTIES,

@@ -1,6 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { got } from 'got';
 import { redactUrlCredentials } from '../log/redactor.js';
 import { ConfigError } from './errors.js';
 
@@ -24,6 +23,8 @@ async function readUrl(url: string): Promise<ConfigSource> {
   const parsed = new URL(url);
   const secrets = [parsed.password, parsed.username].filter(Boolean).map(decodeURIComponent);
   try {
+    // got is imported here: only a config fetched by URL pays for it.
+    const { got } = await import('got');
     const text = await got(url, { timeout: { request: URL_FETCH_TIMEOUT_MS }, retry: { limit: 1 } }).text();
     return { label: display, display, dir: process.cwd(), text, secrets };
   } catch (err) {

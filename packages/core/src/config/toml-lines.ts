@@ -110,8 +110,14 @@ export function findKeyLines(text: string): KeyLines {
   return lines;
 }
 
-/** The line of `path`, else of its nearest enclosing key or table. */
+/**
+ * The line of `path`; else the first line inside it (a section known only through its tables,
+ * as `input` of `[[input.cpu]]`); else the line of its nearest enclosing key or table.
+ */
 export function lineOf(lines: KeyLines, path: string): number | undefined {
+  if (!lines.has(path)) {
+    for (const [key, line] of lines) if (key.startsWith(`${path}.`)) return line;
+  }
   for (let p = path; p; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') {
     const line = lines.get(p);
     if (line !== undefined) return line;

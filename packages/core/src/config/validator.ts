@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { parseDuration } from './duration.js';
 import { parseSize } from './size.js';
 import type { OptionsSchema } from '../sdk/plugin.js';
+import { echo, quoted } from './errors.js';
 
 export interface OptionError {
   /** Dotted option path ("interval", "tags.env"); '' for the table itself. */
@@ -58,7 +59,7 @@ function describeType(value: unknown): string {
   if (value && typeof value === 'object' && 'secret' in value) return 'a value of another type';
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
-  return typeof value === 'object' ? 'a table' : `${typeof value} ${JSON.stringify(value)}`;
+  return typeof value === 'object' ? 'a table' : `${typeof value} ${echo(value)}`;
 }
 
 function pathOf(error: ErrorObject): string {
@@ -77,7 +78,8 @@ function explain(error: ErrorObject, data: unknown, secretOptions: Set<string>):
   switch (error.keyword) {
     case 'additionalProperties': {
       const extra = error.params.additionalProperty as string;
-      return { option: option ? `${option}.${extra}` : extra, message: `option "${option ? `${option}.${extra}` : extra}" is not allowed` };
+      const full = option ? `${option}.${extra}` : extra;
+      return { option: full, message: `option ${quoted(full)} is not allowed` };
     }
     case 'required': {
       const missing = error.params.missingProperty as string;
@@ -87,6 +89,8 @@ function explain(error: ErrorObject, data: unknown, secretOptions: Set<string>):
       return { option, message: `option "${option}" must be ${/^[aeiou]/.test(error.params.type) ? 'an' : 'a'} ${error.params.type}, got ${describeType(value)}` };
     case 'enum':
       return { option, message: `option "${option}" must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, got ${describeType(value)}` };
+    case 'maximum':
+      return { option, message: `option "${option}" must be at most ${error.params.limit}, got ${describeType(value)}` };
     default:
       return { option, message: `option "${option}" ${error.message ?? 'is invalid'}${error.keyword === 'duration' || error.keyword === 'size' ? `, got ${describeType(value)}` : ''}` };
   }

@@ -1,11 +1,10 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { AttributeValue, LogLevel } from '../model/item.js';
 import { rfc3339 } from '../model/json.js';
 import type { LogCounts } from '../stats/stats.js';
 import type { LogRing } from './ring.js';
 import type { Redactor } from './redactor.js';
+import { RotatingLogfile, type LogRotation } from './rotating-logfile.js';
 
 export type { Logger } from 'pino';
 
@@ -17,6 +16,10 @@ export interface AgentLoggerOptions {
   level: 'debug' | 'info' | 'error';
   /** A file path; stderr when empty. */
   logfile: string;
+  /** How the logfile rotates; not at all when absent. */
+  rotation?: LogRotation;
+  /** The key of the message in structured lines (`[agent] structured_log_message_key`). */
+  messageKey?: string;
   /** "text" (Telegraf-like lines) or "structured" (one JSON object per line). */
   format: 'text' | 'structured';
   /** `[agent] log_with_timezone`: '', "local" or an IANA zone name. */
@@ -29,10 +32,10 @@ export interface LogSinks {
   redactor: Redactor;
 }
 
-function openDestination(logfile: string): DestinationStream {
+function openDestination(logfile: string, rotation: LogRotation | undefined): DestinationStream {
   if (!logfile) return pino.destination({ dest: 2, sync: true });
-  mkdirSync(dirname(logfile), { recursive: true });
-  return pino.destination({ dest: logfile, sync: true, append: true });
+  if (rotation && (rotation.intervalMs > 0 || rotation.maxBytes > 0)) return new RotatingLogfile(logfile, rotation);
+  return pino.destination({ dest: logfile, sync: true, append: true, mkdir: true });
 }
 
 /** Renders pino's JSON lines as `TIME L! [plugin] message key=value`. */
@@ -64,11 +67,12 @@ function attributesOf(merge: unknown): { attributes?: Record<string, AttributeVa
  * the heartbeat reads, whatever the destination. Plugins get `logger.child({ plugin })`.
  */
 export function createAgentLogger(options: AgentLoggerOptions, sinks: LogSinks): Logger {
-  const base = openDestination(options.logfile);
+  const base = openDestination(options.logfile, options.rotation);
   const destination = options.format === 'text' ? textDestination(base, options.timezone) : base;
   return pino(
     {
       level: options.level,
+      ...(options.format === 'structured' && options.messageKey ? { messageKey: options.messageKey } : {}),
       base: undefined,
       hooks: {
         logMethod(args, method, levelNumber) {

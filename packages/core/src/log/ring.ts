@@ -7,7 +7,7 @@ export interface LogEntry {
   timestamp: number;
   level: LogLevel;
   message: string;
-  /** The plugin that logged it ("outputs.file", alias if set), or "agent". */
+  /** The plugin that logged it ("outputs.file", "outputs.file::local" with an alias), or "agent". */
   source: string;
   /** Plain values of the object logged with the message (`log.warn({ url }, '…')`), if any. */
   attributes?: Record<string, AttributeValue>;

@@ -1,4 +1,4 @@
-import type { FieldValue, Fields, Item, Metric } from './item.js';
+import type { FieldValue, Item, LogRecord } from './item.js';
 
 // Escaping rules of InfluxDB line protocol: measurement escapes comma and space; tag keys,
 // tag values and field keys also escape '='; string field values escape '"' and '\'.
@@ -39,13 +39,58 @@ function formatField(v: FieldValue): string {
   }
 }
 
-/** Tag keys in order; most items already carry them sorted, which a scan confirms cheaply. */
-function sortedKeys(tags: Record<string, string>): string[] {
-  const keys = Object.keys(tags);
-  for (let i = 1; i < keys.length; i++) {
-    if (keys[i - 1] > keys[i]) return keys.sort();
+/** Reused for every item: tag keys in sorted order, without an array allocated per item. */
+const keys: string[] = [];
+
+/** Fills `keys` with the tag keys, sorted (insertion sort: items carry a handful of tags). */
+function sortKeys(tags: Record<string, string>): number {
+  let n = 0;
+  for (const k in tags) {
+    let i = n++;
+    while (i > 0 && keys[i - 1] > k) {
+      keys[i] = keys[i - 1];
+      i--;
+    }
+    keys[i] = k;
   }
-  return keys;
+  return n;
+}
+
+const MILLIS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+let cachedSecond = NaN;
+let cachedSecondText = '';
+
+/**
+ * Milliseconds as integer nanoseconds. Whole milliseconds (nearly all) get six zeros; a
+ * fractional one is split so that its sub-millisecond part is exact to the nanosecond, where
+ * `ms * 1e6` would round at this magnitude.
+ */
+function nanoseconds(ms: number): string {
+  if (Number.isInteger(ms)) {
+    if (ms < 1000) return ms === 0 ? '0' : ms + '000000';
+    // Many items to a second: the seconds are turned into text once per second.
+    const second = Math.floor(ms / 1000);
+    if (second !== cachedSecond) {
+      cachedSecond = second;
+      cachedSecondText = String(second);
+    }
+    return cachedSecondText + MILLIS[ms - second * 1000] + '000000';
+  }
+  const whole = Math.floor(ms);
+  const nanos = Math.round((ms - whole) * 1e6);
+  return (BigInt(whole) * 1_000_000n + BigInt(nanos)).toString();
+}
+
+function tagsText(tags: Record<string, string>): string {
+  let text = '';
+  const count = sortKeys(tags);
+  for (let i = 0; i < count; i++) {
+    const k = keys[i];
+    const v = tags[k];
+    if (v === '') continue;
+    text += ',' + escapeKey(k) + '=' + escapeKey(v);
+  }
+  return text;
 }
 
 /**
@@ -54,29 +99,31 @@ function sortedKeys(tags: Record<string, string>): string[] {
  * serializes to '' (callers skip it).
  */
 export function toLineProtocol(item: Item): string {
-  const m = item.kind === 'metric' ? item : logAsMetric(item);
-  let line = escapeMeasurement(m.name);
-  const tags = m.tags;
-  for (const k of sortedKeys(tags)) {
-    const v = tags[k];
-    if (v === '') continue;
-    line += ',' + escapeKey(k) + '=' + escapeKey(v);
-  }
+  if (item.kind === 'log') return logLine(item);
+  let line = escapeMeasurement(item.name) + tagsText(item.tags);
   let sep = ' ';
-  for (const k in m.fields) {
-    const f = formatField(m.fields[k]);
+  for (const k in item.fields) {
+    const f = formatField(item.fields[k]);
     if (f === '') continue;
     line += sep + escapeKey(k) + '=' + f;
     sep = ',';
   }
   if (sep === ' ') return '';
-  return line + ' ' + m.timestamp + '000000';
+  return line + ' ' + nanoseconds(item.timestamp);
 }
 
-/** A log record in metric form: `level`, `message`, `source` and its attributes as fields. */
-function logAsMetric(record: Exclude<Item, Metric>): Metric {
-  const fields: Fields = { level: record.level, message: record.message };
-  if (record.source) fields.source = record.source;
-  for (const k in record.attributes) if (!(k in fields)) fields[k] = record.attributes[k];
-  return { kind: 'metric', name: record.name, tags: record.tags, fields, timestamp: record.timestamp, type: 'untyped' };
+/**
+ * A log record as a line: fields `level`, `message`, `source` (when set) and its attributes
+ * (an attribute named like one of those is left out). Written straight from the record, the
+ * hot path of a log pipeline, rather than through a metric built for it.
+ */
+function logLine(record: LogRecord): string {
+  let line = escapeMeasurement(record.name) + tagsText(record.tags) + ' level=' + formatField(record.level) + ',message=' + formatField(record.message);
+  if (record.source) line += ',source=' + formatField(record.source);
+  for (const k in record.attributes) {
+    if (k === 'level' || k === 'message' || (k === 'source' && record.source)) continue;
+    const f = formatField(record.attributes[k]);
+    if (f !== '') line += ',' + escapeKey(k) + '=' + f;
+  }
+  return line + ' ' + nanoseconds(record.timestamp);
 }

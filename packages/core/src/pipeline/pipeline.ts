@@ -9,9 +9,11 @@ import type { RunningOutput } from './running-output.js';
  * Whatever a processor makes of an item keeps the item's source, so delivery tracking follows it.
  */
 export class Pipeline {
+  /** `capture`, when given, takes every item leaving the processors instead of the outputs (`vigil test`). */
   constructor(
     private readonly processors: RunningProcessor[],
     private readonly outputs: RunningOutput[],
+    private readonly capture?: (item: Item) => void,
   ) {}
 
   readonly push = (item: Item, source: ItemSource): void => {
@@ -36,6 +38,7 @@ export class Pipeline {
       }
       item = result;
     }
+    if (this.capture) return this.capture(item);
     const outputs = this.outputs;
     for (let i = 0; i < outputs.length; i++) outputs[i].add(item, source);
   }

@@ -8,6 +8,7 @@ import { settlesBy } from './deadline.js';
 import { nameShaper, tagAdder } from './item-shaper.js';
 import type { PluginConfig } from '../config/model.js';
 import { Delivery, type ItemSource } from './delivery.js';
+import { formatElapsed } from './elapsed.js';
 
 /** How the pipeline looks from an input: where items go and which outputs push back. */
 export interface InputPipeline {
@@ -21,6 +22,10 @@ export interface InputSchedule {
   intervalMs: number;
   jitterMs: number;
   roundInterval: boolean;
+  /** Telegraf's collection_offset: every gather this much after its slot. */
+  offsetMs?: number;
+  /** Telegraf's precision: gathered timestamps rounded to a multiple of this; 0 keeps them. */
+  precisionMs?: number;
 }
 
 /** How an input's gathers are going, for the status API. */
@@ -117,14 +122,18 @@ export class RunningInput {
     this.pipeline.emit(item, source);
   }
 
-  makeAccumulator(signal: AbortSignal): Accumulator {
+  /** `precisionMs` rounds metric timestamps (gathers only: service inputs keep theirs, as in Telegraf). */
+  makeAccumulator(signal: AbortSignal, precisionMs = 0): Accumulator {
     const add = (name: string, fields: Fields, tags: Tags | undefined, timestamp: number | undefined, type: MetricType) =>
-      this.accept(newMetric(name, fields, tags ? { ...tags } : {}, timestamp ?? Date.now(), type));
+      this.accept(newMetric(name, fields, tags ? { ...tags } : {}, roundTime(timestamp ?? Date.now(), precisionMs), type));
     return {
       addFields: (name, fields, tags, timestamp) => add(name, fields, tags, timestamp, 'untyped'),
       addGauge: (name, fields, tags, timestamp) => add(name, fields, tags, timestamp, 'gauge'),
       addCounter: (name, fields, tags, timestamp) => add(name, fields, tags, timestamp, 'counter'),
-      addMetric: (metric: Metric) => this.accept(metric),
+      addMetric: (metric: Metric) => {
+        metric.timestamp = roundTime(metric.timestamp, precisionMs);
+        this.accept(metric);
+      },
       addLog: (record: LogRecordInit) => this.accept(newLogRecord(record, this.config.name)),
       addError: (error: unknown) => this.reportError(error instanceof Error ? error.message : String(error)),
       signal,
@@ -171,11 +180,12 @@ export class RunningInput {
     const onStop = () => controller.abort();
     this.stopController.signal.addEventListener('abort', onStop, { once: true });
     const errorsBefore = this.stats.errors;
+    const gatheredBefore = this.stats.metrics_gathered;
     const startedAt = Date.now();
     const started = process.hrtime.bigint();
     const run = (async () => {
       try {
-        await this.plugin.gather!(this.makeAccumulator(controller.signal));
+        await this.plugin.gather!(this.makeAccumulator(controller.signal, this.schedule.precisionMs));
       } catch (err) {
         this.makeAccumulator(controller.signal).addError(err);
       }
@@ -189,6 +199,7 @@ export class RunningInput {
       this.stats.gather_time_ns += took;
       this.stopController.signal.removeEventListener('abort', onStop);
       const clean = this.stats.errors === errorsBefore;
+      this.log.debug(`gathered ${this.stats.metrics_gathered - gatheredBefore} items in ${formatElapsed(took)}${clean ? '' : ` with ${this.stats.errors - errorsBefore} errors`}`);
       // A gather that overran its interval was recorded as failed already; its late end is not news.
       if (this.health.lastGatherAt !== startedAt) Object.assign(this.health, { lastGatherAt: startedAt, lastGatherDurationMs: took / 1e6, lastGatherFailed: !clean });
       if (clean) this.endErrorRun();
@@ -220,9 +231,10 @@ export class RunningInput {
 
   private scheduleNext(): void {
     if (this.stopped) return;
-    const { intervalMs, jitterMs, roundInterval } = this.schedule;
+    const { intervalMs, jitterMs, roundInterval, offsetMs = 0 } = this.schedule;
     const now = Date.now();
-    const next = roundInterval ? Math.ceil((now + 1) / intervalMs) * intervalMs : now + intervalMs;
+    // Aligned slots shift by the offset; unaligned gathers take it once, at the first one.
+    const next = roundInterval ? Math.ceil((now - offsetMs + 1) / intervalMs) * intervalMs + offsetMs : now + intervalMs + (this.timer ? 0 : offsetMs);
     const jitter = jitterMs > 0 ? Math.random() * jitterMs : 0;
     this.timer = setTimeout(() => {
       if (this.pipeline.isBlocked(this.config.id)) this.skipGather();
@@ -254,6 +266,11 @@ export class RunningInput {
       this.log.error(`stopping: ${(err as Error).message}`);
     }
   }
+}
+
+/** `ms` rounded to the nearest multiple of `precisionMs` (Go's time.Round); unchanged for 0. */
+function roundTime(ms: number, precisionMs: number): number {
+  return precisionMs > 0 ? Math.round(ms / precisionMs) * precisionMs : ms;
 }
 
 /** `promise`, or earlier when `signal` aborts. */

@@ -9,6 +9,7 @@ import { formatDuration } from '../config/duration.js';
 import { Selector } from './selectors.js';
 import { nameShaper } from './item-shaper.js';
 import { settlesBy } from './deadline.js';
+import { formatElapsed } from './elapsed.js';
 import type { ItemSource } from './delivery.js';
 import { RetrySchedule } from './retry-schedule.js';
 import type { RejectedItems } from './rejected-items.js';
@@ -314,13 +315,15 @@ export class RunningOutput {
     if (!buffer || this.handingOver || this.detached) return false;
     if (!ignoreBackoff && !this.retries.due()) return false;
     if (!this.connected && !(await this.connect())) return false;
+    if (buffer.length === 0) this.log.debug('flush: nothing to write');
     const size = this.schedule.batchSize;
     while (buffer.length > 0 && (!fullBatchesOnly || buffer.length >= size) && !this.handingOver) {
       const batch = await buffer.nextBatch(size);
       if (!batch) break;
       const started = process.hrtime.bigint();
       const result = await this.attemptWrite(batch);
-      this.stats.write_time_ns += Number(process.hrtime.bigint() - started);
+      const took = Number(process.hrtime.bigint() - started);
+      this.stats.write_time_ns += took;
       if (this.detached) {
         // Past the stop deadline its items were already counted (dropped, or kept on disk).
         if (result.outcome === 'written') this.log.warn(`a write of ${batch.items.length} items finished after the stop deadline; they were counted as unwritten`);
@@ -336,10 +339,12 @@ export class RunningOutput {
       }
       await buffer.remove(batch);
       this.retries.succeed();
+      const failures = this.health.consecutiveFailures;
       this.health.consecutiveFailures = 0;
       this.health.retryAt = undefined;
       if (result.outcome === 'written') {
         this.stats.metrics_written += batch.items.length;
+        this.logWritten(batch.items.length, took, failures);
         this.health.lastSuccessAt = Date.now();
       } else this.reject(batch, result.reason);
       this.updateBufferStats();
@@ -373,6 +378,14 @@ export class RunningOutput {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Every write at debug; at info the first one (of this output, across reloads) and the first after failures. */
+  private logWritten(items: number, tookNs: number, failuresBefore: number): void {
+    const what = `wrote ${items} items in ${formatElapsed(tookNs)}`;
+    if (this.health.lastSuccessAt === undefined) this.log.info(`first write succeeded: ${what}`);
+    else if (failuresBefore > 0) this.log.info(`writing again after ${failuresBefore} failed ${failuresBefore === 1 ? 'attempt' : 'attempts'}: ${what}`);
+    else this.log.debug(`${what}; ${this.buffer?.length ?? 0} items buffered`);
   }
 
   private reject(batch: BufferedBatch, reason: string): void {

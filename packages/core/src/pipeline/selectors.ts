@@ -11,6 +11,8 @@ export interface SelectorOptions {
   fieldexclude?: string[];
   taginclude?: string[];
   tagexclude?: string[];
+  /** Tags taginclude/tagexclude leave alone ([agent] always_include_local_tags, always_include_global_tags). */
+  keptTags?: string[];
 }
 
 export const SELECTOR_OPTION_NAMES = [
@@ -56,6 +58,7 @@ export class Selector {
   private readonly fieldExclude?: Matcher;
   private readonly tagInclude?: Matcher;
   private readonly tagExclude?: Matcher;
+  private readonly keptTags: Set<string>;
 
   constructor(o: SelectorOptions) {
     const globs = (list?: string[]) => (list && list.length > 0 ? compileGlobs(list) : undefined);
@@ -67,6 +70,7 @@ export class Selector {
     this.fieldExclude = globs(o.fieldexclude);
     this.tagInclude = globs(o.taginclude);
     this.tagExclude = globs(o.tagexclude);
+    this.keptTags = new Set(o.keptTags);
     this.modifies = !!(this.fieldInclude || this.fieldExclude || this.tagInclude || this.tagExclude);
     this.isEmpty = !this.modifies && !this.namePass && !this.nameDrop && !this.tagPass && !this.tagDrop;
   }
@@ -82,6 +86,7 @@ export class Selector {
   modify(item: Item): boolean {
     if (this.tagInclude || this.tagExclude) {
       for (const k of Object.keys(item.tags)) {
+        if (this.keptTags.has(k)) continue;
         if ((this.tagInclude && !this.tagInclude(k)) || (this.tagExclude && this.tagExclude(k))) delete item.tags[k];
       }
     }

@@ -93,7 +93,7 @@ export interface PluginState {
 export interface PluginContext<O> {
   /** The validated options, defaults applied. */
   options: O;
-  /** "inputs.system", or the alias when one is set. */
+  /** "inputs.system", or Telegraf's "inputs.system::alias" when an alias is set. */
   id: string;
   /** A pino child logger named after the plugin. */
   log: Logger;
@@ -139,14 +139,23 @@ export interface ProcessorPlugin {
 export interface OutputPlugin {
   connect?(): Promise<void> | void;
   /**
+   * `vigil check-connection`: checks reachability, TLS and credentials without sending data,
+   * when `connect()` is too cheap to tell (it may leave the destination to a background task).
+   * Resolves with a short detail line; throws with the reason. Without it, `connect()` is used.
+   */
+  checkConnection?(): Promise<string | void>;
+  /**
    * Writes one batch. Resolving with nothing (or `written()`) means written; throwing or
    * `retryLater()` keeps the batch at the front of the buffer for a retry with backoff;
    * `rejectBatch()` drops it for good (counted and logged). See write-result.ts.
    */
   write(batch: Item[], context: WriteContext): Promise<WriteResult | void> | WriteResult | void;
   close?(): Promise<void> | void;
-  /** What the output would send now, for `vigil heartbeat --print` style previews. */
-  preview?(): Promise<unknown> | unknown;
+  /**
+   * What the output would send now, for `vigil heartbeat --print` style previews; `items`, when
+   * given, are one gather's items (`vigil ingest --print`). Sends nothing, changes no state.
+   */
+  preview?(items?: Item[]): Promise<unknown> | unknown;
   /**
    * The policy in force that the destination gave this output (outputs.ingest's edge policy),
    * shown by the status API under `policy`. Plain JSON; secrets are blanked out before it is shown.
@@ -168,6 +177,11 @@ export interface OutputDefinition<O = Record<string, unknown>> extends Definitio
   kind: 'outputs';
   /** Which items the output receives. */
   accepts: ItemKind[];
+  /**
+   * The buffer_strategy when the output's own block sets none, over [agent]'s: "disk" for an
+   * output whose guarantee rests on it (outputs.ingest).
+   */
+  bufferStrategy?: 'memory' | 'disk';
   create(ctx: PluginContext<O>): OutputPlugin;
 }
 

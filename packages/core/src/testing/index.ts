@@ -9,11 +9,17 @@ import type { Item, LogRecord, Metric } from '../model/item.js';
 import { newLogRecord, newMetric } from '../model/item.js';
 import { LogRing } from '../log/ring.js';
 import { Stats, type StatsReader } from '../stats/stats.js';
+
+/** The agent's own statistics, for tests that set counters the way running plugins do. */
+export { Stats, StatsSet, type InputStats, type ProcessorStats, type OutputStats } from '../stats/stats.js';
 import type { Accumulator, AgentInfo, DeliveryGroup, PluginState, InputDefinition, OutputDefinition, PluginContext, PluginDefinition, ProcessorDefinition, WriteContext } from '../sdk/plugin.js';
 import { VERSION } from '../version.js';
 
 export { makeTestCertificates, readKeyPair, serverTls, type CertificateRequest, type KeyPair, type TestCertificates } from './test-certificates.js';
 export { freePort } from './free-port.js';
+export { requireTool } from './require-tool.js';
+export { startConnectProxy, type ConnectProxy } from './connect-proxy.js';
+export { startFixedAnswerServer, type FixedAnswer, type FixedAnswerServer } from './fixed-answer-server.js';
 
 /** Validates `options` against the plugin's schema (defaults applied, durations → ms). Throws on problems. */
 export function checkOptions<O>(def: PluginDefinition, options: Record<string, unknown>): O {
@@ -40,15 +46,20 @@ export function memoryState(): PluginState {
   return { load: () => value, save: (v) => (value = v) };
 }
 
-/** A PluginContext with validated options, a silent logger whose entries land in `ring`. */
+/**
+ * A PluginContext with validated options, a silent logger whose entries land in `ring` and,
+ * as the agent's logger does, in the log counts of `stats` when it is a `Stats`.
+ */
 export function createTestContext<O>(def: PluginDefinition, options: Record<string, unknown>, overrides: TestContextOverrides = {}): PluginContext<O> & { ring: LogRing } {
   const ring = overrides.logs ?? new LogRing();
+  const stats = overrides.stats ?? new Stats();
   const levels: Record<number, LogRecord['level']> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
   const log = pino({
     level: 'debug',
     hooks: {
       logMethod(args, method, level) {
         const message = args.find((a): a is string => typeof a === 'string') ?? '';
+        if (stats instanceof Stats) stats.logCounts[levels[level]]++;
         ring.push({ timestamp: Date.now(), level: levels[level], message, source: `${def.kind}.${def.name}` });
         method.apply(this, args);
       },
@@ -69,7 +80,7 @@ export function createTestContext<O>(def: PluginDefinition, options: Record<stri
       redact: (t) => t,
       ...overrides.agent,
     },
-    stats: overrides.stats ?? new Stats(),
+    stats,
     logs: ring,
     intervalMs: overrides.intervalMs ?? 10_000,
     state: overrides.state ?? memoryState(),

@@ -1,0 +1,56 @@
+// What a user sees from `vigil test`: the built CLI (npm test builds it first) with the
+// processor on real input.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const CLI = fileURLToPath(new URL('../../../packages/cli/dist/main.js', import.meta.url));
+
+let dir: string;
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'vigil-processor-'))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Writes `lines` to a log file and returns the inputs.logs block that reads it from the start. */
+function logInput(lines: string[]): string {
+  const log = join(dir, 'app.log');
+  writeFileSync(log, lines.join('\n') + '\n');
+  return `[[inputs.logs]]\n  files = ["${log}"]\n  initial_read_offset = "beginning"\n  path_tag = ""\n`;
+}
+
+/** Runs `vigil test` and returns the items it printed ("> " lines, without the "> "). */
+function vigilTest(input: string, processors: string): Promise<{ code: number | null; items: string[]; stderr: string }> {
+  const config = join(dir, 'vigil.toml');
+  writeFileSync(config, `[agent]\n  omit_hostname = true\n${input}\n${processors}\n`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'test', '--config', config, '--test-wait', '1']);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stderr, items: stdout.split('\n').filter((l) => l.startsWith('> ')).map((l) => l.slice(2)) }));
+  });
+}
+
+describe('processors.parser through vigil test', () => {
+  test('a JSON message inside a plain log line becomes attributes and a tag', async () => {
+    const input = logInput(['{"status":503,"path":"/api/orders","region":"eu","user":{"id":42}}']);
+    const { code, items } = await vigilTest(
+      input.replace('initial_read_offset', 'format = "plain"\n  initial_read_offset'),
+      `[[processors.parser]]\n  parse_fields = ["message"]\n  merge = "override"\n  data_format = "json"\n  json_string_fields = ["path"]\n  tag_keys = ["region"]`,
+    );
+    expect(code).toBe(0);
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatch(/^logs,region=eu level="info",message="\{\\"status\\":503,.*\}",source="[^"]+",status=503,path="\/api\/orders",user_id=42 \d+$/);
+  });
+
+  test('line protocol in a log file becomes metrics with their own time', async () => {
+    const input = logInput(['cpu,host=web-01 usage_idle=97.5,procs=12i 1700000000000000000', 'not line protocol']);
+    const { code, items, stderr } = await vigilTest(input, `[[processors.parser]]\n  parse_fields = ["message"]\n  drop_original = true\n  data_format = "influx"`);
+    expect(code).toBe(0);
+    expect(items).toEqual(['cpu,host=web-01 usage_idle=97.5,procs=12i 1700000000000000000']);
+    expect(stderr).toMatch(/W! \[processors\.parser\] could not parse field "message": line protocol: /);
+  });
+});
