@@ -1,19 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { VERSION } from '@vigil/core';
-import { ConfigError, ConfigErrors } from '@vigil/core/runtime';
-import { builtinRegistry } from './builtins.js';
-import { buffer } from './commands/buffer.js';
-import { checkConnection } from './commands/check-connection.js';
-import { config } from './commands/config.js';
-import { heartbeat } from './commands/heartbeat.js';
-import { migrate } from './commands/migrate.js';
-import { ingest } from './commands/ingest.js';
-import { plugins } from './commands/plugins.js';
-import { run } from './commands/run.js';
-import { test } from './commands/test.js';
-import { top } from './commands/top.js';
-import { validate } from './commands/validate.js';
+import type { Registry } from '@vigil/core/runtime';
 import { USAGE, UsageError } from './usage.js';
 import { usageErrorOf } from './argument-errors.js';
 
@@ -63,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { values: flags, positionals } = parsed;
   if (flags.help) return (process.stdout.write(USAGE), 0);
-  if (flags.version) return (process.stdout.write(`vigil ${VERSION}\n`), 0);
+  if (flags.version) return printVersion();
   const command = positionals[0] ?? 'run';
   if (!(command in COMMAND_FLAGS)) throw new UsageError(`unknown command "${command}"`);
   const maxPositionals = command === 'buffer' || command === 'migrate' ? 2 : command === 'plugins' ? 3 : 1;
@@ -71,35 +58,34 @@ async function main(argv: string[]): Promise<number> {
   const stray = Object.keys(flags).filter((f) => !COMMAND_FLAGS[command].includes(f));
   if (stray.length > 0) throw new UsageError(`"${command}" does not take --${stray[0]}`);
 
-  const registry = builtinRegistry();
-  switch (command) {
-    case 'run':
-      return run(flags, registry);
-    case 'test':
-      return test(flags, registry);
-    case 'validate':
-      return validate(flags, registry);
-    case 'heartbeat':
-      return heartbeat(flags, registry);
-    case 'migrate':
-      return migrate(positionals[1], registry);
-    case 'ingest':
-      return ingest(flags, registry);
-    case 'buffer':
-      return buffer(positionals[1], flags, registry);
-    case 'check-connection':
-      return checkConnection(flags, registry);
-    case 'top':
-      return top(flags, registry);
-    case 'config':
-      return config(flags, registry);
-    case 'plugins':
-      return plugins(positionals[1], positionals[2], flags, registry);
-    case 'version':
-      return (process.stdout.write(`vigil ${VERSION}\n`), 0);
-    default:
-      return (process.stdout.write(USAGE), 0);
-  }
+  if (command === 'help') return (process.stdout.write(USAGE), 0);
+  if (command === 'version') return printVersion();
+  const { builtinRegistry } = await import('./builtins.js');
+  return COMMANDS[command](flags, positionals, builtinRegistry());
+}
+
+type Flags = Record<string, string | string[] | boolean | undefined>;
+type Command = (flags: Flags, positionals: string[], registry: Registry) => Promise<number>;
+
+// Each command is imported when it runs: `vigil --version` loads no plugin, config or pipeline code.
+const COMMANDS: Record<string, Command> = {
+  run: async (f, _p, r) => (await import('./commands/run.js')).run(f, r),
+  test: async (f, _p, r) => (await import('./commands/test.js')).test(f, r),
+  validate: async (f, _p, r) => (await import('./commands/validate.js')).validate(f, r),
+  heartbeat: async (f, _p, r) => (await import('./commands/heartbeat.js')).heartbeat(f, r),
+  migrate: async (_f, p, r) => (await import('./commands/migrate.js')).migrate(p[1], r),
+  ingest: async (f, _p, r) => (await import('./commands/ingest.js')).ingest(f, r),
+  buffer: async (f, p, r) => (await import('./commands/buffer.js')).buffer(p[1], f, r),
+  'check-connection': async (f, _p, r) => (await import('./commands/check-connection.js')).checkConnection(f, r),
+  top: async (f, _p, r) => (await import('./commands/top.js')).top(f, r),
+  config: async (f, _p, r) => (await import('./commands/config.js')).config(f, r),
+  plugins: async (f, p, r) => (await import('./commands/plugins.js')).plugins(p[1], p[2], f, r),
+};
+
+async function printVersion(): Promise<number> {
+  const { VERSION } = await import('@vigil/core');
+  process.stdout.write(`vigil ${VERSION}\n`);
+  return 0;
 }
 
 /**
@@ -121,11 +107,12 @@ for (const stream of [process.stdout, process.stderr]) {
 
 main(process.argv.slice(2)).then(
   (code) => exitWhenFlushed(code),
-  (err: unknown) => {
+  async (err: unknown) => {
     if (err instanceof UsageError) {
       process.stderr.write(`vigil: ${err.message}\nRun "vigil --help" for usage.\n`);
       return exitWhenFlushed(2);
     }
+    const { ConfigError, ConfigErrors } = await import('@vigil/core/runtime');
     if (err instanceof ConfigErrors) {
       for (const e of err.errors) process.stderr.write(`${e.message}\n`);
     } else if (err instanceof ConfigError) {
