@@ -28,36 +28,36 @@ export const schema: OptionsSchema = {
       type: 'string',
       minLength: 1,
       description:
-        'Where the receiver listens: an http:// or https:// URL (for HTTP the signal paths /v1/metrics and /v1/logs are added to its path); for grpc also host:port. Unset: OTEL_EXPORTER_OTLP_[METRICS_|LOGS_]ENDPOINT, else http://localhost:4318 (http/*) or http://localhost:4317 (grpc).',
+        'Where the receiver listens. HTTP: an http:// or https:// base URL; requests go to its path plus /v1/metrics and /v1/logs (`https://otlp.example.com/otlp` → `https://otlp.example.com/otlp/v1/metrics`). gRPC: `host:port`, `http://host:port` (plain text) or `https://host:port` (TLS), no path; `host:port` is TLS when `tls_ca`, `tls_cert`, `insecure_skip_verify` or `tls_enable` is set, plain text otherwise. Unset: OTEL_EXPORTER_OTLP_METRICS_ENDPOINT or …_LOGS_ENDPOINT (a full URL, used as it is, as the OTLP spec says), else OTEL_EXPORTER_OTLP_ENDPOINT (a base URL as above), else http://localhost:4318 (http/*) or http://localhost:4317 (grpc).',
     },
     protocol: {
       enum: [...PROTOCOLS],
-      description: 'How to send: "http/protobuf", "http/json" or "grpc". Unset: OTEL_EXPORTER_OTLP_[METRICS_|LOGS_]PROTOCOL, else "http/protobuf".',
+      description: 'How requests are encoded and sent: "http/protobuf", "http/json" or "grpc". Unset: OTEL_EXPORTER_OTLP_[METRICS_|LOGS_]PROTOCOL (the signal\'s own variable first, so metrics and log records may use different protocols), else "http/protobuf".',
     },
     compression: {
       enum: [...COMPRESSIONS],
-      description: '"gzip" compresses every request; "none" sends it as it is. Unset: OTEL_EXPORTER_OTLP_[METRICS_|LOGS_]COMPRESSION, else "gzip".',
+      description: '"gzip" or "none". HTTP: the body is gzipped and sent with `Content-Encoding: gzip`; gRPC: each message is gzipped (`grpc-encoding: gzip`). Unset: OTEL_EXPORTER_OTLP_[METRICS_|LOGS_]COMPRESSION, else "gzip" (Telegraf\'s default; the OTel SDKs default to none).',
     },
     timeout: {
       duration: true,
-      description: 'How long one export request may take. Unset: OTEL_EXPORTER_OTLP_[METRICS_|LOGS_]TIMEOUT (milliseconds), else 10s.',
+      description: 'How long one export request may take, from connecting to the answer; past it the write is retried. Set here, it also sets the agent\'s write timeout (this plus 1 s); taken from a variable, the output\'s common `timeout` (30 s) stays the write timeout and bounds it. Unset: OTEL_EXPORTER_OTLP_[METRICS_|LOGS_]TIMEOUT (milliseconds, as the spec writes them), else "10s".',
     },
     headers: {
       type: 'object',
       additionalProperties: { type: 'string' },
       secret: true,
-      description: 'Request headers (gRPC metadata); values are secrets, never logged or shown. Unset: OTEL_EXPORTER_OTLP_[METRICS_|LOGS_]HEADERS, else none.',
+      description: 'HTTP headers, or gRPC metadata (sent lower case); they replace the defaults of the same name (`Content-Type`, `Content-Encoding`, `User-Agent: vigil/<version>`). Values are secret: never logged or shown, and blanked (`***`) in any reason even when the receiver echoes them. Unset: OTEL_EXPORTER_OTLP_[METRICS_|LOGS_]HEADERS (`key1=value1,key2=value2`, values percent-encoded), else none; the file\'s table replaces the variable\'s, they are not merged.',
     },
     resource_attributes: {
       type: 'object',
       additionalProperties: { type: 'string' },
       default: {},
-      description: 'Attributes of the resource every metric and log record is sent under (service.name, deployment.environment …); they win over OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME.',
+      description: 'Attributes of the resource every metric and log record is sent under (`service.name`, `deployment.environment` …; see "The resource" below). They win over OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME attribute by attribute.',
     },
     include_agent_logs: {
       type: 'boolean',
       default: false,
-      description: "Also send the agent's own log entries logged since the last successful export, as log records.",
+      description: 'Also send the agent\'s own log entries (those vigil writes to its log, at its log level) as log records, each once: an export carries what was logged since the last one that got through. See "The agent\'s own log" below.',
     },
     ...HTTP_CLIENT_SCHEMA_PROPERTIES,
   },
