@@ -1,12 +1,12 @@
 // What a user sees from `vigil test`: the built CLI (npm test builds it first) with the
 // processor on real input.
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runVigilTest, type VigilTestRun } from '@vigil/core/testing';
 
 const CLI = fileURLToPath(new URL('../../../packages/cli/dist/main.js', import.meta.url));
 
@@ -22,18 +22,10 @@ function logInput(lines: string[]): string {
 }
 
 /** Runs `vigil test` and returns the items it printed ("> " lines, without the "> "). */
-function vigilTest(input: string, processors: string): Promise<{ code: number | null; items: string[]; stderr: string }> {
+function vigilTest(input: string, processors: string): Promise<VigilTestRun> {
   const config = join(dir, 'vigil.toml');
   writeFileSync(config, `[agent]\n  omit_hostname = true\n${input}\n${processors}\n`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'test', '--config', config, '--test-wait', '1']);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stderr, items: stdout.split('\n').filter((l) => l.startsWith('> ')).map((l) => l.slice(2)) }));
-  });
+  return runVigilTest(CLI, config);
 }
 
 let server: Server;
