@@ -1,30 +1,15 @@
 // What a user sees from `vigil test`: the built CLI (npm test builds it first) with the
 // processor on real input.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runVigilTest, type VigilTestRun } from '@vigil/core/testing';
+import { VigilTestFolder } from '@vigil/core/testing';
 
 const CLI = fileURLToPath(new URL('../../../packages/cli/dist/main.js', import.meta.url));
 
-let dir: string;
-beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'vigil-processor-'))));
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Writes `lines` to a log file and returns the inputs.logs block that reads it from the start. */
-function logInput(lines: string[]): string {
-  const log = join(dir, 'app.log');
-  writeFileSync(log, lines.join('\n') + '\n');
-  return `[[inputs.logs]]\n  files = ["${log}"]\n  initial_read_offset = "beginning"\n  path_tag = ""\n`;
-}
-
-/** Runs `vigil test` and returns the items it printed ("> " lines, without the "> "). */
-function vigilTest(input: string, processors: string): Promise<VigilTestRun> {
-  const config = join(dir, 'vigil.toml');
-  writeFileSync(config, `[agent]\n  omit_hostname = true\n${input}\n${processors}\n`);
-  return runVigilTest(CLI, config);
-}
+let folder: VigilTestFolder;
+beforeEach(async () => (folder = await VigilTestFolder.create()));
+afterEach(() => folder.remove());
+const logInput = (lines: string[]) => folder.logInput(lines);
+const vigilTest = (input: string, processors: string) => folder.vigilTest(CLI, input, processors);
 
 describe('processors.filter through vigil test', () => {
   test('debug lines are dropped, the rest pass', async () => {
@@ -37,6 +22,6 @@ describe('processors.filter through vigil test', () => {
   test('a condition that does not compile stops the start, naming its line', async () => {
     const { code, stderr } = await vigilTest(logInput(['x']), `[[processors.filter]]\n  pass = 'level =='`);
     expect(code).toBe(1);
-    expect(stderr).toContain(`${join(dir, 'vigil.toml')}:9: processors.filter: option "pass": Unexpected token: EOF`);
+    expect(stderr).toContain(`${folder.configFile}:9: processors.filter: option "pass": Unexpected token: EOF`);
   });
 });

@@ -1,30 +1,15 @@
 // What a user sees from `vigil test`: the built CLI (npm test builds it first) with the
 // processor on real input.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runVigilTest, type VigilTestRun } from '@vigil/core/testing';
+import { VigilTestFolder } from '@vigil/core/testing';
 
 const CLI = fileURLToPath(new URL('../../../packages/cli/dist/main.js', import.meta.url));
 
-let dir: string;
-beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'vigil-processor-'))));
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Writes `lines` to a log file and returns the inputs.logs block that reads it from the start. */
-function logInput(lines: string[]): string {
-  const log = join(dir, 'app.log');
-  writeFileSync(log, lines.join('\n') + '\n');
-  return `[[inputs.logs]]\n  files = ["${log}"]\n  initial_read_offset = "beginning"\n  path_tag = ""\n`;
-}
-
-/** Runs `vigil test` and returns the items it printed ("> " lines, without the "> "). */
-function vigilTest(input: string, processors: string): Promise<VigilTestRun> {
-  const config = join(dir, 'vigil.toml');
-  writeFileSync(config, `[agent]\n  omit_hostname = true\n${input}\n${processors}\n`);
-  return runVigilTest(CLI, config);
-}
+let folder: VigilTestFolder;
+beforeEach(async () => (folder = await VigilTestFolder.create()));
+afterEach(() => folder.remove());
+const logInput = (lines: string[]) => folder.logInput(lines);
+const vigilTest = (input: string, processors: string) => folder.vigilTest(CLI, input, processors);
 
 describe('processors.parser through vigil test', () => {
   test('a JSON message inside a plain log line becomes attributes and a tag', async () => {
