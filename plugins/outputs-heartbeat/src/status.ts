@@ -1,5 +1,5 @@
 import { Environment } from '@marcbachmann/cel-js';
-import type { StatsSnapshot } from '@vigil/core';
+import { celConditionProblem, type StatsSnapshot } from '@vigil/core';
 import type { ConditionName, Status } from './schema.js';
 import type { StatusRules } from './settings.js';
 
@@ -21,16 +21,7 @@ type Program = (variables: Record<string, unknown>) => unknown;
 
 /** Why `expression` is not a usable condition, or undefined when it is. */
 export function conditionProblem(expression: string): string | undefined {
-  if (expression.trim() === '') return undefined;
-  let checked;
-  try {
-    checked = environment.check(expression);
-  } catch (err) {
-    return firstLine((err as Error).message);
-  }
-  if (!checked.valid) return firstLine(checked.error?.message ?? 'invalid expression');
-  if (checked.type !== 'bool' && checked.type !== 'dyn') return `it must be true or false, but gives ${checked.type}`;
-  return undefined;
+  return expression.trim() === '' ? undefined : celConditionProblem(environment, expression);
 }
 
 function firstLine(text: string): string {

@@ -1,5 +1,5 @@
 import { Environment } from '@marcbachmann/cel-js';
-import type { Item, OptionProblem } from '@vigil/core';
+import { celConditionProblem, type Item, type OptionProblem } from '@vigil/core';
 import type { Severity } from './options.js';
 
 export interface EventRule {
@@ -29,23 +29,12 @@ function firstLine(text: string): string {
   return text.split('\n')[0];
 }
 
-function expressionProblem(expression: string): string | undefined {
-  let checked;
-  try {
-    checked = environment.check(expression);
-  } catch (err) {
-    return firstLine((err as Error).message);
-  }
-  if (!checked.valid) return firstLine(checked.error?.message ?? 'invalid expression');
-  if (checked.type !== 'bool' && checked.type !== 'dyn') return `it must be true or false, but gives ${checked.type}`;
-  return undefined;
-}
 
 /** One problem per rule whose `when` does not compile, pointed at its line (`events.<i>.when`). */
 export function ruleProblems(rules: EventRule[]): OptionProblem[] {
   const problems: OptionProblem[] = [];
   rules.forEach((rule, i) => {
-    const problem = expressionProblem(rule.when);
+    const problem = celConditionProblem(environment, rule.when);
     if (problem) problems.push({ option: `events.${i}.when`, message: `events[${i}] (${rule.type}): "when" does not compile: ${problem}` });
   });
   return problems;

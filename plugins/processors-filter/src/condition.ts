@@ -1,3 +1,4 @@
+import { celConditionProblem } from '@vigil/core';
 import { environment } from './item-variables.js';
 
 export type Condition = (variables: Record<string, unknown>) => unknown;
@@ -6,15 +7,7 @@ const firstLine = (text: string) => text.split('\n')[0];
 
 /** Why `expression` cannot be a condition, or undefined when it can. */
 export function conditionProblem(expression: string): string | undefined {
-  let checked;
-  try {
-    checked = environment.check(expression);
-  } catch (err) {
-    return firstLine((err as Error).message);
-  }
-  if (!checked.valid) return firstLine(checked.error?.message ?? 'invalid expression');
-  if (checked.type !== 'bool' && checked.type !== 'dyn') return `it must give true or false, but gives ${checked.type}`;
-  return undefined;
+  return celConditionProblem(environment, expression);
 }
 
 export function compileCondition(expression: string): Condition {

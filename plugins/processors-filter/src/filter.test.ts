@@ -55,7 +55,7 @@ describe('processors.filter', () => {
 
   it('rejects a condition that does not parse or is not true or false', () => {
     expect(() => createProcessor(filter, { drop: 'level ==' })).toThrow(/^option "drop": /);
-    expect(() => createProcessor(filter, { pass: 'name' })).toThrow('option "pass": it must give true or false, but gives string');
+    expect(() => createProcessor(filter, { pass: 'name' })).toThrow('option "pass": it must be true or false, but gives string');
     expect(() => createProcessor(filter, {})).toThrow('set "pass", "drop" or both');
   });
 });

@@ -120,3 +120,21 @@ function base64Decode(text: string): Uint8Array {
   if (!BASE64.test(text) || text.replace(/=+$/, '').length % 4 === 1) throw new Error('base64.decode: not valid base64');
   return new Uint8Array(Buffer.from(text, 'base64'));
 }
+
+/**
+ * Why `expression` cannot be a true-or-false condition in `env`, in one line, or undefined when
+ * it can: the check every CEL option (heartbeat status, processors.filter, ingest rules) runs at
+ * config time, so a mistake is reported with its option's line.
+ */
+export function celConditionProblem(env: Environment, expression: string): string | undefined {
+  const firstLine = (text: string) => text.split('\n')[0];
+  let checked;
+  try {
+    checked = env.check(expression);
+  } catch (err) {
+    return firstLine((err as Error).message);
+  }
+  if (!checked.valid) return firstLine(checked.error?.message ?? 'invalid expression');
+  if (checked.type !== 'bool' && checked.type !== 'dyn') return `it must be true or false, but gives ${checked.type}`;
+  return undefined;
+}
