@@ -1,4 +1,4 @@
-import { fakeRoot, removeFakeRoots } from './test-fake-root.js';
+import { fakeRoot, removeFakeRoots } from '@vigil/core/testing';
 import { detectContainer } from './container.js';
 
 const ID = 'a3f1c2d4e5b6978812345678901234567890abcdefabcdefabcdefabcdef0123';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { getHostDetails } from './host-details.js';
 import { getHostUsage, snmpTcpValue } from './host-usage.js';
 import { osFamily } from './os-release.js';
-import { fakeRoot, removeFakeRoots } from './test-fake-root.js';
+import { fakeRoot, removeFakeRoots } from '@vigil/core/testing';
 
 afterAll(removeFakeRoots);
 

@@ -1,4 +1,4 @@
-import { fakeRoot, removeFakeRoots } from './test-fake-root.js';
+import { fakeRoot, removeFakeRoots } from '@vigil/core/testing';
 import { detectVirtualization } from './virtualization.js';
 
 afterAll(removeFakeRoots);

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import { createRecordingAccumulator } from '@vigil/core/testing';
 import { loggedInUsers, ProcFiles } from '@vigil/host';
 import { formatUptime, gatherSystem } from './system-load.js';
-import { fakeRoot, removeFakeRoots } from './test-fake-root.js';
+import { createRecordingAccumulator, fakeRoot, removeFakeRoots } from '@vigil/core/testing';
 
 afterAll(removeFakeRoots);
 

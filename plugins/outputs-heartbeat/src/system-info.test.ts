@@ -1,7 +1,7 @@
 import type { networkInterfaces } from 'node:os';
 import { getHostDetails, getHostUsage, type HostSnapshot, type StatfsResult } from '@vigil/host';
 import { SystemInfoReader, systemInfoPayload } from './system-info.js';
-import { fakeRoot, removeFakeRoots, writeFiles } from './test-fake-root.js';
+import { fakeRoot, removeFakeRoots, writeFiles } from '@vigil/core/testing';
 
 afterAll(removeFakeRoots);
 

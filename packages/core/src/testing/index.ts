@@ -18,6 +18,7 @@ import { VERSION } from '../version.js';
 export { makeTestCertificates, readKeyPair, serverTls, type CertificateRequest, type KeyPair, type TestCertificates } from './test-certificates.js';
 export { freePort } from './free-port.js';
 export { requireTool } from './require-tool.js';
+export { fakeRoot, removeFakeRoots, writeFiles } from './fake-root.js';
 export { runVigilTest, VigilTestFolder, type VigilTestRun } from './vigil-test-run.js';
 export { startConnectProxy, type ConnectProxy } from './connect-proxy.js';
 export { startFixedAnswerServer, type FixedAnswer, type FixedAnswerServer } from './fixed-answer-server.js';
