@@ -35,7 +35,7 @@ export {
 } from './sdk/tls-files.js';
 export { socketErrorText } from './sdk/socket-error-text.js';
 export { addCelExtensions, celConditionProblem } from './sdk/cel-extensions.js';
-export { HTTP_CLIENT_SCHEMA_PROPERTIES, TLS_CIPHER_SUITES, httpClientProblems, type HttpClientOptions } from './sdk/http-client-options.js';
+export { HTTP_CLIENT_SCHEMA_PROPERTIES, TLS_CIPHER_SUITES, httpClientProblems, httpClientSecrets, type HttpClientOptions } from './sdk/http-client-options.js';
 // createHttpClient itself is in '@vigil/core/http', so importing the SDK does not load got.
 export type { ClientTls, HttpClient, HttpClientSettings } from './sdk/http-client.js';
 export { LOG_RECORD_FIELDS, fieldNames, getField, setField, deleteField } from './sdk/item-fields.js';

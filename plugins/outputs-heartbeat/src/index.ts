@@ -1,4 +1,4 @@
-import { defineOutput, readSample, type PluginContext } from '@vigil/core';
+import { defineOutput, httpClientSecrets, readSample, type PluginContext } from '@vigil/core';
 import { checkOptions } from './check.js';
 import { Heartbeat } from './heartbeat.js';
 import { schema, type HeartbeatOptions } from './schema.js';
@@ -6,19 +6,9 @@ import { Sender } from './sender.js';
 import { resolveSettings, urlsOf } from './settings.js';
 import { SystemInfoReader } from './system-info.js';
 
-/** Every value a log line or message must not show: header values, tokens, passwords, the URLs' own credentials. */
+/** Every value a log line or message must not show. */
 function secretsOf(o: HeartbeatOptions): string[] {
-  const secrets = [...Object.values(o.headers), o.token, o.client_secret, o.tls_key_pwd, o.cookie_auth_password, ...Object.values(o.cookie_auth_headers)];
-  for (const url of [...urlsOf(o), o.http_proxy_url, o.token_url, o.cookie_auth_url]) {
-    try {
-      const { password } = new URL(url);
-      secrets.push(password);
-      secrets.push(decodeURIComponent(password));
-    } catch {
-      // "" or a URL check() refuses; an undecodable password is blanked as written.
-    }
-  }
-  return secrets;
+  return httpClientSecrets(o, { values: [...Object.values(o.headers), o.token], urls: urlsOf(o) });
 }
 
 function createHeartbeat(ctx: PluginContext<HeartbeatOptions>): Heartbeat {

@@ -1,23 +1,12 @@
-import { defineOutput, readSample, redactUrlCredentials, written, type WriteResult } from '@vigil/core';
+import { defineOutput, httpClientSecrets, readSample, redactUrlCredentials, written, type WriteResult } from '@vigil/core';
 import { HttpRequest } from './http-request.js';
 import { checkHttpOutputOptions, schema, type HttpOutputOptions } from './options.js';
 import { requestBody, serializeBatch } from './request-body.js';
 import { answerOutcome, requestErrorOutcome } from './response-outcome.js';
 
-/** Every value a reason must not show: header values, basic auth, client secrets and the URLs' own credentials. */
+/** Every value a log line or reason must not show. */
 function secretsOf(o: HttpOutputOptions): string[] {
-  const secrets = [...Object.values(o.headers), o.username, o.password, o.client_secret, o.cookie_auth_password, ...Object.values(o.cookie_auth_headers), o.tls_key_pwd];
-  for (const url of [o.url, o.http_proxy_url, o.token_url, o.cookie_auth_url]) {
-    try {
-      const { password } = new URL(url);
-      secrets.push(password);
-      secrets.push(decodeURIComponent(password));
-    } catch {
-      // An unreadable URL is reported by check(); an undecodable password is blanked as written.
-    }
-  }
-  // Short values would blank parts of every word; the agent's redactor ignores them too.
-  return secrets.filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
+  return httpClientSecrets(o, { values: [...Object.values(o.headers), o.username, o.password], urls: [o.url] });
 }
 
 export default defineOutput<HttpOutputOptions>({

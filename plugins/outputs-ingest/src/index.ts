@@ -1,24 +1,13 @@
-import { defineOutput, readSample } from '@vigil/core';
+import { defineOutput, httpClientSecrets, readSample } from '@vigil/core';
 import { getHostSnapshot } from '@vigil/host';
 import { ApiClient } from './api-client.js';
 import { EdgeOutput } from './edge-output.js';
 import { checkIngestOptions, schema, type IngestOptions } from './options.js';
 import { PlatformOutput } from './platform-output.js';
 
-/** Every value a log line or reason must not show: the token, client secrets and passwords, the URLs' own credentials. */
+/** Every value a log line or reason must not show. */
 function secretsOf(o: IngestOptions): string[] {
-  const secrets = [o.token, o.client_secret, o.tls_key_pwd, o.cookie_auth_password, ...Object.values(o.cookie_auth_headers)];
-  for (const url of [o.api_url, o.http_proxy_url, o.token_url, o.cookie_auth_url]) {
-    try {
-      const { password } = new URL(url);
-      secrets.push(password);
-      secrets.push(decodeURIComponent(password));
-    } catch {
-      // "" or a URL check() refuses; an undecodable password is blanked as written.
-    }
-  }
-  // Short values would blank parts of every word; the agent's redactor ignores them too.
-  return secrets.filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
+  return httpClientSecrets(o, { values: [o.token], urls: [o.api_url] });
 }
 
 export default defineOutput<IngestOptions>({

@@ -1,4 +1,4 @@
-import { MAX_RETRY_AFTER_MS, rejectBatch, retryLater, written, type Item, type LogEntry, type LogRecord, type Metric, type HttpClient, type PluginContext, type WriteContext, type WriteResult } from '@vigil/core';
+import { httpClientSecrets, MAX_RETRY_AFTER_MS, rejectBatch, retryLater, written, type Item, type LogEntry, type LogRecord, type Metric, type HttpClient, type PluginContext, type WriteContext, type WriteResult } from '@vigil/core';
 import { createHttpClient } from '@vigil/core/http';
 import { BatchProgress } from './batch-progress.js';
 import type { ExportResult } from './export-result.js';
@@ -21,22 +21,9 @@ interface HalfResult {
   ofBatch: boolean;
 }
 
-/** Every value a reason or log line must not show: header values, client secrets and passwords, the URLs' own credentials. */
+/** Every value a reason or log line must not show: header values, the client's secrets, the URLs' own credentials. */
 function secretsOf(settings: SignalSettings[], o: OtlpOptions): string[] {
-  const secrets = new Set<string>([o.client_secret, o.tls_key_pwd, o.cookie_auth_password, ...Object.values(o.cookie_auth_headers)]);
-  const urls = [...settings.map((s) => s.url || s.shownEndpoint), o.http_proxy_url, o.token_url, o.cookie_auth_url];
-  for (const s of settings) for (const value of Object.values(s.headers)) secrets.add(value);
-  for (const url of urls) {
-    try {
-      const { password } = new URL(url);
-      secrets.add(password);
-      secrets.add(decodeURIComponent(password));
-    } catch {
-      // host:port and "" have no credentials; an undecodable password is blanked as written.
-    }
-  }
-  // Short values would blank parts of every word; the agent's redactor ignores them too.
-  return [...secrets].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
+  return httpClientSecrets(o, { values: settings.flatMap((s) => Object.values(s.headers)), urls: settings.map((s) => s.url || s.shownEndpoint) });
 }
 
 /**

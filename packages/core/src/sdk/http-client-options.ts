@@ -147,3 +147,24 @@ function isUrl(text: string, protocols: string[]): boolean {
     return false;
   }
 }
+
+/**
+ * Every value a log line, reason or preview of an HTTP plugin must not show: the shared client's
+ * secrets (client secret, key passphrase, cookie login), the plugin's own `values` (tokens,
+ * header values, passwords), and the passwords inside `urls` and the client's own URLs, as
+ * written and decoded. Longest first, so a secret containing another is blanked whole; values
+ * shorter than 3 characters are left out, as the agent's redactor leaves them.
+ */
+export function httpClientSecrets(o: HttpClientOptions, own: { values?: string[]; urls?: string[] } = {}): string[] {
+  const secrets = new Set([...(own.values ?? []), o.client_secret, o.tls_key_pwd, o.cookie_auth_password, ...Object.values(o.cookie_auth_headers ?? {})]);
+  for (const url of [...(own.urls ?? []), o.http_proxy_url, o.token_url, o.cookie_auth_url]) {
+    try {
+      const { password } = new URL(url);
+      secrets.add(password);
+      secrets.add(decodeURIComponent(password));
+    } catch {
+      // "" or host:port have no credentials; an undecodable password is blanked as written.
+    }
+  }
+  return [...secrets].filter((s) => typeof s === 'string' && s.length >= 3).sort((a, b) => b.length - a.length);
+}
