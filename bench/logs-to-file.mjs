@@ -1,7 +1,9 @@
 // End to end through the real CLI: inputs.logs reads a file of one million ~100-byte lines from
 // its beginning and outputs.file writes them as JSON lines, then as line protocol. Beside it, a
 // bare Node loop doing the least the same job needs (read, split, one regex, JSON.stringify,
-// write). Prints lines/s and the agent's peak RSS (VmHWM). Usage: node bench/logs-to-file.mjs [lines]
+// write). Prints lines/s and the agent's peak RSS (VmHWM): the fastest of `runs` runs each (the
+// machine is shared, and a run slowed by a neighbour says nothing about the agent), and the
+// highest peak RSS of them. Usage: node bench/logs-to-file.mjs [lines] [runs]
 import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const LINES = Number(process.argv[2] ?? 1_000_000);
+const RUNS = Number(process.argv[3] ?? 3);
 const CLI = fileURLToPath(new URL('../packages/cli/dist/main.js', import.meta.url));
 const LEVELS = ['INFO', 'INFO', 'INFO', 'DEBUG', 'WARN', 'ERROR'];
 const dir = mkdtempSync(join(tmpdir(), 'vigil-logs-bench-'));
@@ -132,11 +135,20 @@ generate(input);
 const size = statSync(input).size;
 console.log(`${LINES.toLocaleString('en')} lines, ${(size / LINES).toFixed(0)} bytes a line on average`);
 const k = (n) => `${Math.round(n / 1000).toLocaleString('en')} k lines/s`;
-console.log(`bare Node loop (read, split, regex, JSON.stringify, write): ${k(bareLoop(input))}`);
+let bare = 0;
+for (let i = 0; i < RUNS; i++) bare = Math.max(bare, bareLoop(input));
+console.log(`best of ${RUNS} runs each`);
+console.log(`bare Node loop (read, split, regex, JSON.stringify, write): ${k(bare)}`);
 for (const format of ['json', 'influx']) {
-  const r = await throughCli(input, format);
+  let best;
+  let rss = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const r = await throughCli(input, format);
+    rss = Math.max(rss, r.rss);
+    if (!best || r.total > best.total) best = r;
+  }
   console.log(
-    `vigil CLI inputs.logs -> outputs.file ${format.padEnd(6)}: ${k(r.total)} from spawn (${k(r.steady)} from the first line out, start-up ${Math.round(r.startup)} ms), peak RSS ${r.rss.toFixed(0)} MiB`,
+    `vigil CLI inputs.logs -> outputs.file ${format.padEnd(6)}: ${k(best.total)} from spawn (${k(best.steady)} from the first line out, start-up ${Math.round(best.startup)} ms), peak RSS ${rss.toFixed(0)} MiB`,
   );
 }
 rmSync(dir, { recursive: true, force: true });

@@ -171,6 +171,20 @@ describe('max_undelivered_lines', () => {
     expect(messages(r.records)).toEqual(Array.from({ length: count }, (_, n) => record(n).slice(0, -1)));
   });
 
+  test('a long backlog of uneven lines, one longer than a read piece, arrives whole, in order and once when reading stops for room mid-chunk', async () => {
+    const file = tmp.path('app.log');
+    // About 600 kB: several 128 KiB reads, each decoded in 16 KiB pieces, and a 20,000-byte line.
+    const line = (n: number) => (n === 700 ? 'long '.repeat(4000) : `line ${n} ${'.'.repeat((n * 37) % 400)}`);
+    const count = 3000;
+    const content = Array.from({ length: count }, (_, n) => line(n) + '\n').join('');
+    writeFileSync(file, content);
+    const r = await start({ files: [file], initial_read_offset: 'beginning', max_undelivered_lines: 37, batch_size: 37 }, { holdDeliveries: true });
+    const most = await deliverAll(r, count);
+    expect(most).toBeLessThanOrEqual(37);
+    expect(messages(r.records)).toEqual(Array.from({ length: count }, (_, n) => line(n)));
+    await waitFor(() => saved(r.state, identityOf(file))?.offset === content.length, 'the end of the file to be saved');
+  });
+
   test('while reading waits for room, a rename and re-create is followed, and every line of both files arrives once', async () => {
     const file = tmp.path('app.log');
     const old = numbered('old', 0, 200);

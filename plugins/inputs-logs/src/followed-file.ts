@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { readSync } from 'node:fs';
 import type { ChunkReader } from './chunk-reader.js';
 import { DeliveredPosition } from './delivered-position.js';
@@ -8,6 +8,8 @@ import { DeliveredPosition } from './delivered-position.js';
  * written again (copytruncate) no longer has them there, even when it has grown past our offset.
  */
 const CHECK_BYTES = 32;
+/** ASCII text is decoded this much at a time (and then to the next line break). */
+const ASCII_PIECE_BYTES = 16 * 1024;
 
 /** Receives what a file's reads find. */
 export interface LineHandler {
@@ -184,25 +186,33 @@ export class FollowedFile {
 
   /**
    * Hands on the lines in `data[start, last]` (`last` is a line break). ASCII text (nearly
-   * every log) is decoded once and cut by character index, which then equals the byte offset;
-   * other text is decoded line by line so offsets stay exact. Returns where in `data` it
+   * every log) is decoded some lines at a time and cut by character index, which then equals
+   * the byte offset; other text is decoded line by line so offsets stay exact. Returns where in `data` it
    * stopped: `last + 1`, or the start of the first line left for later when the handler filled up.
    */
   private splitLines(data: Buffer, start: number, last: number, from: number, maxLineBytes: number, handler: LineHandler, readAt: number): number {
     // A NUL byte starts binary data (an archive appended, a file preallocated with zeros).
     const nul = data.indexOf(0, start);
     if (this.inBinary || (nul >= 0 && nul < last)) return this.splitAroundBinary(data, start, last, from, maxLineBytes, handler, readAt);
-    const text = data.toString('utf8', start, last);
-    if (text.length === last - start) {
-      const base = from + start;
-      let p = 0;
-      while (p <= text.length && !handler.full) {
-        let newline = text.indexOf('\n', p);
-        if (newline < 0) newline = text.length;
-        this.handle(handler, p === 0 && newline === text.length ? text : text.slice(p, newline), base + p, base + newline + 1, maxLineBytes, readAt);
-        p = newline + 1;
+    if (isAscii(data.subarray(start, last))) {
+      let p = start;
+      while (p <= last && !handler.full) {
+        // A piece at a time, ending at a line break: the handler may fill up well before the
+        // chunk's end, and what it did not take is decoded again at the next read.
+        const end = p + ASCII_PIECE_BYTES >= last ? last : data.indexOf(10, p + ASCII_PIECE_BYTES);
+        // ASCII decodes as Latin-1 to the same text, without the UTF-8 decoder's work.
+        const text = data.toString('latin1', p, end);
+        const base = from + p;
+        let q = 0;
+        while (q <= text.length && !handler.full) {
+          let newline = text.indexOf('\n', q);
+          if (newline < 0) newline = text.length;
+          this.handle(handler, q === 0 && newline === text.length ? text : text.slice(q, newline), base + q, base + newline + 1, maxLineBytes, readAt);
+          q = newline + 1;
+        }
+        p += q;
       }
-      return start + p;
+      return p;
     }
     let p = start;
     while (p <= last && !handler.full) {

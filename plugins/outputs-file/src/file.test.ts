@@ -36,6 +36,25 @@ describe('outputs.file', () => {
     ]);
   });
 
+  it('writes every line of large batches whole and in order, past the buffer it starts with, multi-byte text included', async () => {
+    const path = join(dir, 'large.json');
+    const { plugin } = createOutput(file, { files: [path], data_format: 'json' });
+    await plugin.connect!();
+    // 3,000 records of about 500 bytes (1.5 MB, more than the 1 MiB the encoder starts with), a
+    // line of 40,000 characters among them, and text that is 2 and 4 bytes a character in UTF-8.
+    const message = (n: number) => (n === 1234 ? 'x'.repeat(40_000) : `${n} ${n % 3 === 0 ? 'grüße 🙂' : 'plain'} ${'-'.repeat(460)}`);
+    const batch = (from: number) => Array.from({ length: 1500 }, (_, i) => newLogRecord({ level: 'info', message: message(from + i), source: '/a', timestamp: from + i }, 'logs'));
+    await plugin.write(batch(0), writeContext());
+    await plugin.write(batch(1500), writeContext());
+    await plugin.close!();
+    const lines = readFileSync(path, 'utf8').split('\n');
+    expect(lines).toHaveLength(3001);
+    expect(lines.pop()).toBe('');
+    lines.forEach((line, n) => {
+      expect(JSON.parse(line)).toEqual({ type: 'log', timestamp: new Date(n).toISOString(), level: 'info', message: message(n), source: '/a', attributes: {} });
+    });
+  });
+
   it('fails to connect, naming the path, when its folder does not exist', async () => {
     const { plugin } = createOutput(file, { files: [join(dir, 'missing', 'x.out')] });
     await expect(plugin.connect!()).rejects.toThrow(/missing\/x\.out/);

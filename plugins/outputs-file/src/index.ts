@@ -20,9 +20,10 @@ export default defineOutput<FileOptions>({
         items: { type: 'string', minLength: 1 },
         minItems: 1,
         default: ['stdout'],
-        description: 'Where to write: "stdout", "stderr" or file paths (appended to).',
+        description:
+          'Where to write: "stdout", "stderr" or file paths, appended to (created if missing). Files are opened when the output connects; a folder missing then is a connect error, retried at each flush. A file removed or renamed away while running (its folder too) is created again. Each batch goes to every target; a retry goes only to those that failed.',
       },
-      data_format: { enum: ['influx', 'json'], default: 'influx', description: '"influx" line protocol or "json" lines.' },
+      data_format: { enum: ['influx', 'json'], default: 'influx', description: '"influx": InfluxDB line protocol, one line per item (a log record as a line named after its stream, with fields `level`, `message`, `source` and its attributes); "json": one object per line, timestamps in RFC 3339 (UTC, milliseconds).' },
     },
   },
   create(ctx) {

@@ -41,6 +41,30 @@ describe('toJsonLine', () => {
     for (const item of items) expect(toJsonLine(item)).toBe(JSON.stringify(toJsonObject(item)));
   });
 
+  it('writes each record of a run its own way when source, tags, attributes or level change from one to the next', () => {
+    const line = (init: Parameters<typeof newLogRecord>[0]) => toJsonLine(newLogRecord(init, 'logs'));
+    const at = Date.UTC(2026, 10, 23, 7, 0, 1, 5);
+    expect([
+      line({ level: 'info', message: 'one', source: '/a.log', tags: { path: '/a.log' }, timestamp: at }),
+      line({ level: 'warn', message: 'two', source: '/a.log', tags: { path: '/a.log' }, timestamp: at + 1000 }),
+      line({ level: 'warn', message: 'three', source: '/b.log', tags: { path: '/a.log' }, timestamp: at }),
+      line({ level: 'warn', message: 'four', source: '/b.log', tags: { path: '/b.log' }, timestamp: at }),
+      line({ level: 'warn', message: 'five', source: '/b.log', tags: { path: '/b.log', host: 'h' }, timestamp: at }),
+      line({ level: 'warn', message: 'six', source: '/b.log', tags: { path: '/b.log' }, attributes: { code: 7 }, timestamp: at }),
+      line({ level: 'warn', message: 'seven', source: '/b.log', tags: {}, timestamp: at }),
+      line({ level: 'error', message: 'é\t"', source: '/b.log', timestamp: at }),
+    ]).toEqual([
+      '{"type":"log","timestamp":"2026-11-23T07:00:01.005Z","level":"info","message":"one","source":"/a.log","attributes":{},"tags":{"path":"/a.log"}}',
+      '{"type":"log","timestamp":"2026-11-23T07:00:02.005Z","level":"warn","message":"two","source":"/a.log","attributes":{},"tags":{"path":"/a.log"}}',
+      '{"type":"log","timestamp":"2026-11-23T07:00:01.005Z","level":"warn","message":"three","source":"/b.log","attributes":{},"tags":{"path":"/a.log"}}',
+      '{"type":"log","timestamp":"2026-11-23T07:00:01.005Z","level":"warn","message":"four","source":"/b.log","attributes":{},"tags":{"path":"/b.log"}}',
+      '{"type":"log","timestamp":"2026-11-23T07:00:01.005Z","level":"warn","message":"five","source":"/b.log","attributes":{},"tags":{"path":"/b.log","host":"h"}}',
+      '{"type":"log","timestamp":"2026-11-23T07:00:01.005Z","level":"warn","message":"six","source":"/b.log","attributes":{"code":7},"tags":{"path":"/b.log"}}',
+      '{"type":"log","timestamp":"2026-11-23T07:00:01.005Z","level":"warn","message":"seven","source":"/b.log","attributes":{}}',
+      '{"type":"log","timestamp":"2026-11-23T07:00:01.005Z","level":"error","message":"é\\t\\"","source":"/b.log","attributes":{}}',
+    ]);
+  });
+
   it('throws on a bigint attribute, as JSON.stringify does', () => {
     const record = newLogRecord({ level: 'info', message: 'x', timestamp: 0, attributes: { n: 5n as unknown as number } });
     expect(() => toJsonLine(record)).toThrow(/BigInt/);

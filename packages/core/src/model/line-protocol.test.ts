@@ -41,6 +41,27 @@ describe('line protocol', () => {
     expect(toLineProtocol(m)).toBe('m,a=1,b=2,c=3,d=4,e=5 v=1 1000000000');
   });
 
+  it('writes each log record of a run its own way when name, tags, level or source change from one to the next', () => {
+    const line = (init: Parameters<typeof newLogRecord>[0]) => toLineProtocol(newLogRecord(init, 'logs'));
+    expect([
+      line({ level: 'info', message: 'one', source: '/a.log', tags: { path: '/a.log' }, timestamp: 1000 }),
+      line({ level: 'warn', message: 'two', source: '/a.log', tags: { path: '/a.log' }, timestamp: 2001 }),
+      line({ level: 'warn', message: 'three', source: '/b.log', tags: { path: '/a.log' }, timestamp: 1000 }),
+      line({ level: 'warn', message: 'four', source: '/b.log', tags: { path: '/b.log' }, timestamp: 1000 }),
+      line({ level: 'warn', message: 'five', source: '/b.log', tags: { path: '/b.log', host: 'h' }, timestamp: 1000 }),
+      line({ level: 'warn', message: 'six', source: '/b.log', tags: { path: '/b.log' }, name: 'app', timestamp: 1000 }),
+      line({ level: 'warn', message: 'seven "q"\nx', source: '', tags: {}, timestamp: 1000 }),
+    ]).toEqual([
+      'logs,path=/a.log level="info",message="one",source="/a.log" 1000000000',
+      'logs,path=/a.log level="warn",message="two",source="/a.log" 2001000000',
+      'logs,path=/a.log level="warn",message="three",source="/b.log" 1000000000',
+      'logs,path=/b.log level="warn",message="four",source="/b.log" 1000000000',
+      'logs,host=h,path=/b.log level="warn",message="five",source="/b.log" 1000000000',
+      'app,path=/b.log level="warn",message="six",source="/b.log" 1000000000',
+      'logs level="warn",message="seven \\"q\\"\\nx" 1000000000',
+    ]);
+  });
+
   it('writes a log record with tags sorted and an attribute named like a field left out', () => {
     const r = newLogRecord({ level: 'info', message: 'a "b"', tags: { z: '1', a: 'x y' }, attributes: { level: 'no', n: 2, source: 'kept' }, timestamp: 5 }, 'logs');
     expect(toLineProtocol(r)).toBe('logs,a=x\\ y,z=1 level="info",message="a \\"b\\"",n=2,source="kept" 5000000');
