@@ -68,7 +68,7 @@ export class FollowedFile {
   awaitingFingerprint = false;
   /** Time the path stopped naming this file (renamed away); 0 while it still does. */
   drainingSince = 0;
-  /** Being let go: read to its very end (an unfinished last line included), then closed. */
+  /** Being released: read to its very end (an unfinished last line included), then closed. */
   finishing = false;
   lastDataAt = Date.now();
   pending?: PendingRecord;
@@ -90,7 +90,7 @@ export class FollowedFile {
     /** `dev:ino`: what the file is, whatever its name. */
     readonly identity: string,
     offset: number,
-    /** Carried over when a file let go is followed again with deliveries still pending. */
+    /** Carried over when a file released is followed again with deliveries still pending. */
     delivered?: DeliveredPosition,
   ) {
     this.readPos = offset;
@@ -102,7 +102,7 @@ export class FollowedFile {
 
   /**
    * Reads one chunk from where the last read stopped and hands complete lines to `handler`,
-   * stopping early when the handler is full. With `final` (the file is being let go) an
+   * stopping early when the handler is full. With `final` (the file is being released) an
    * unfinished last line counts as a line.
    */
   readChunk(reader: ChunkReader, maxLineBytes: number, handler: LineHandler, final = false): ReadOutcome {
@@ -174,7 +174,7 @@ export class FollowedFile {
     }
     if (consumed > back) {
       // Only new lines count as activity: an unfinished last line read again and again must not
-      // keep a rotated file from being let go.
+      // keep a rotated file from being released.
       this.lastDataAt = readAt;
       this.readPos = from + consumed;
       const keep = Math.min(CHECK_BYTES, consumed);
@@ -296,7 +296,7 @@ export class FollowedFile {
     if (this.chunk && start >= this.chunkFrom && offset <= this.chunkFrom + this.chunk.length) return this.chunk.toString('hex', start - this.chunkFrom, offset - this.chunkFrom);
     const read = this.readCheck();
     if (offset === this.readPos) return read;
-    // Flushed later (flush_interval, a file let go): the same test a read makes tells that the
+    // Flushed later (flush_interval, a file released): the same test a read makes tells that the
     // file still holds what was read, and so the bytes before `offset` are those read then.
     if (readCheckBytes(this.fd, this.readPos) !== read) return '';
     return readCheckBytes(this.fd, offset);

@@ -51,7 +51,7 @@ export class RecordBuilder implements LineHandler {
     if (!file.pending) this.batch.advance(file, end);
   }
 
-  /** Completes a multi-line record whose next line has not come (its file went quiet, changed or is let go). */
+  /** Completes a multi-line record whose next line has not come (its file went quiet, changed or is released). */
   finishPending(file: FollowedFile): void {
     const pending = file.pending;
     if (!pending) return;

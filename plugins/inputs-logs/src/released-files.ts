@@ -5,7 +5,7 @@ import type { SavedFile } from './saved-state.js';
 /** How many let-go files are remembered, against reading one again when a scan finds it. */
 const REMEMBERED = 1000;
 
-/** A file let go: where its reading ended, and how far it has been delivered. */
+/** A file released: where its reading ended, and how far it has been delivered. */
 export interface ReleasedFile {
   path: string;
   identity: string;
@@ -17,8 +17,8 @@ export interface ReleasedFile {
 }
 
 /**
- * Files let go (rotated away and quiet, deleted), by fingerprint, or by identity for one too
- * short to have one. A file let go may be found again under a name the globs match (app.log.1
+ * Files released (rotated away and quiet, deleted), by fingerprint, or by identity for one too
+ * short to have one. A file released may be found again under a name the globs match (app.log.1
  * with `app.log*`, by a later scan); remembering where it ended keeps it from being read again.
  * Its delivered position goes with it: until its records are delivered it stays in the saved state.
  */
@@ -35,7 +35,7 @@ export class ReleasedFiles {
     }
   }
 
-  /** The file let go with this fingerprint (or identity), forgotten here as it is followed again. */
+  /** The file released with this fingerprint (or identity), forgotten here as it is followed again. */
   take(fingerprint: string | undefined, identity: string): ReleasedFile | undefined {
     const key = fingerprint !== undefined && this.files.has(fingerprint) ? fingerprint : identity;
     const released = this.files.get(key);
