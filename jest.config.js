@@ -13,6 +13,8 @@ export default {
     '^@vigil/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
     '^@vigil/core/runtime$': '<rootDir>/packages/core/src/runtime.ts',
     '^@vigil/core/http$': '<rootDir>/packages/core/src/http.ts',
+    '^@vigil/core/status-api$': '<rootDir>/packages/core/src/status-api.ts',
+    '^@vigil/core/disk-buffer$': '<rootDir>/packages/core/src/disk-buffer.ts',
     '^@vigil/host$': '<rootDir>/packages/host/src/index.ts',
     '^@vigil/((?:inputs|processors|outputs)-[a-z-]+)$': '<rootDir>/plugins/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -5,6 +5,9 @@ import { newLogRecord } from '@vigil/core';
 import { createTestContext } from '@vigil/core/testing';
 import filter from '@vigil/processors-filter';
 import redact from '@vigil/processors-redact';
+import { NAMED_PATTERN_NAMES } from '../plugins/processors-redact/dist/named-patterns.js';
+import { namedEntries, Redactor } from '../plugins/processors-redact/dist/redactor.js';
+import { worstCases } from '../plugins/processors-redact/dist/worst-cases.js';
 
 const N = 1_000_000;
 const LINES = [
@@ -48,4 +51,22 @@ function measure(name, definition, options, pool) {
 measure('processors.redact, all named patterns, message only', redact, { fields: ['message'] }, records());
 measure('processors.redact, all named patterns, every place', redact, {}, records());
 measure('processors.redact, all named patterns, keyed hash', redact, { fields: ['message'], hash: true, hash_key: 'bench-key' }, records());
+// The slowest of the lines made to be slow for a pattern (plugins/processors-redact/src/worst-cases.ts),
+// 100 KB long, through all named patterns: what one hostile log line costs.
+function worstCase() {
+  const redactor = new Redactor(namedEntries(NAMED_PATTERN_NAMES), { replacement: '[REDACTED:{name}]' });
+  let worst = { ms: 0, label: '' };
+  for (const [name, lines] of Object.entries(worstCases(100_000))) {
+    for (const [label, line] of Object.entries(lines)) {
+      const start = process.cpuUsage();
+      redactor.redact(line);
+      const used = process.cpuUsage(start);
+      const ms = (used.user + used.system) / 1000;
+      if (ms > worst.ms) worst = { ms, label: `${name} "${label}"` };
+    }
+  }
+  console.log(`processors.redact, slowest 100 KB worst-case line: ${worst.ms.toFixed(1)} CPU-ms (${worst.label})`);
+}
+
+worstCase();
 measure('processors.filter, drop = \'kind == "log" && level == "debug"\'', filter, { drop: 'kind == "log" && level == "debug"' }, records());

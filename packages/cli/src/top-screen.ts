@@ -1,4 +1,4 @@
-import type { EngineStatus } from '@vigil/core/runtime';
+import type { EngineStatus } from '@vigil/core/status-api';
 
 /** One poll of the API: the answer and when it came. */
 export interface StatusSample {

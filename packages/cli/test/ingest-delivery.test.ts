@@ -123,6 +123,8 @@ describe('outputs.ingest: delivery through restarts', () => {
     await agent.done;
     const said = agent.out.stderr.split('\n').filter((l) => /token rejected by 127\.0\.0\.1:\d+ \(401\); keeping \d+ events/.test(l));
     expect(said).toHaveLength(1);
+    // Said once in all: the core logs each further refused try at debug, not as an error line.
+    expect(agent.out.stderr.split('\n').filter((l) => l.includes('token rejected by'))).toEqual(said);
     expect(said[0]).toMatch(/retrying every 200ms \(doubling up to 10m\)/);
     expect(agent.out.stderr).toMatch(/token accepted again by 127\.0\.0\.1:\d+; resuming/);
     expect(agent.out.stderr).not.toContain(accepted);

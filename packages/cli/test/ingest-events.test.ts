@@ -94,6 +94,11 @@ it('sends PatchCompliance, BackupFailure and ServiceDegraded (with its recovery)
   expect(up.correlationId).toBe(down.id);
   // Every sample of the check after the first is unmatched and left out: only the changes went.
   expect(ofType('Metric')).toEqual([]);
+  // Those samples were never sent: the status counts them as filtered, not written.
+  const ingest = status.outputs.find((o: { plugin: string }) => o.plugin === 'outputs.ingest');
+  expect(ingest.filtered).toBeGreaterThan(0);
+  expect(ingest.written + ingest.filtered + ingest.buffer.items).toBe(ingest.added);
+  expect(ingest.written).toBeGreaterThanOrEqual(ofType('PatchCompliance').length + ofType('BackupFailure').length + ofType('ServiceDegraded').length);
   expect(status.policy['outputs.ingest']).toMatchObject({
     enrollment: { mode: 'token', ingestUrl: `${gateway.url}/api/v1/events/ingest` },
     document: { heartbeatIntervalSeconds: 3600, tlsWarnDays: 21, escalation: { after: '15m' } },

@@ -1,4 +1,4 @@
-import type { EngineStatus, OutputStatus } from '@vigil/core/runtime';
+import type { EngineStatus, OutputStatus } from '@vigil/core/status-api';
 import { renderTop } from '../src/top-screen.js';
 
 const output = (id: string, over: Partial<OutputStatus>): OutputStatus => ({

@@ -26,7 +26,8 @@ export class AuthPause {
     if (this.refusals === 1) {
       this.log.warn(`token rejected by ${this.host} (${status}); keeping ${kept} events and everything buffered, retrying every ${formatDuration(wait)} (doubling up to 10m)`);
     }
-    return retryLater(`token rejected by ${this.host} (${status})`, wait);
+    // Said once above: the core logs each further try at debug.
+    return retryLater(`token rejected by ${this.host} (${status})`, wait, { quiet: true });
   }
 
   accepted(): void {

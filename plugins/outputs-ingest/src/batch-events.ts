@@ -22,7 +22,10 @@ export interface BatchEventSettings {
  */
 export class BatchEvents {
   private readonly rules: EventRules;
-  /** Items left out because `send_unmatched` is off, since the last time they were logged. */
+  /**
+   * Items that made no event at all (no rule claimed them, `send_unmatched` is off and they
+   * changed no service's condition), since the last time they were counted.
+   */
   leftOut = 0;
 
   constructor(private readonly settings: BatchEventSettings) {
@@ -39,12 +42,13 @@ export class BatchEvents {
     const events: IngestEvent[] = [];
     items.forEach((item, i) => {
       const itemId = itemIds[i] ?? `${i}`;
+      const before = events.length;
       const match = this.rules.match(item);
       if (match) events.push(itemEvent(item, itemId, hostname, { type: match.rule.type, severity: match.rule.severity, data: itemData(item) }));
       else if (item.kind === 'metric' && item.name === 'updates') events.push(itemEvent(item, itemId, hostname, patchCompliance(item)));
       else if (this.settings.sendUnmatched()) events.push(unmatchedEvent(item, itemId, hostname));
-      else this.leftOut++;
       for (const change of tracker.observe(item)) events.push(this.serviceEvent(tracker, item, itemId, change));
+      if (events.length === before) this.leftOut++;
     });
     return events;
   }

@@ -143,7 +143,8 @@ describe('outputs.ingest, edge contract: answers', () => {
     gateway.queued.push({ status: 401 }, { status: 403 }, { status: 401 });
     const waits = [];
     for (let i = 0; i < 3; i++) waits.push(await write(plugin, [cpu, appError]));
-    expect(waits).toEqual([2000, 4000, 8000].map((ms) => ({ outcome: 'retry', reason: expect.stringMatching(/^token rejected by 127\.0\.0\.1:\d+ \(40[13]\)$/), retryAfterMs: ms })));
+    // Quiet: said once here, so the core logs each further try at debug.
+    expect(waits).toEqual([2000, 4000, 8000].map((ms) => ({ outcome: 'retry', reason: expect.stringMatching(/^token rejected by 127\.0\.0\.1:\d+ \(40[13]\)$/), retryAfterMs: ms, quiet: true })));
     const said = messages(ring).filter((m) => m.startsWith('token rejected'));
     expect(said).toEqual([expect.stringMatching(/^token rejected by 127\.0\.0\.1:\d+ \(401\); keeping 2 events and everything buffered, retrying every 2s/)]);
     expect((await write(plugin, [cpu, appError])).outcome).toBe('written');
@@ -160,6 +161,34 @@ describe('outputs.ingest, edge contract: answers', () => {
     expect(accepted.map((r) => r.events)).toEqual([2, 2, 2, 1]);
     expect(new Set(accepted.map((r) => r.key)).size).toBe(4);
     expect(gateway.events.map((e) => (e.data as { fields: { usage_idle: number } }).fields.usage_idle)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it('after a split whose second half failed, a retry sends only that half: the gateway gets every event once (413, 2xx, 503, then 2xx)', async () => {
+    const { plugin } = edge();
+    const batch = [0, 1, 2, 3].map((n) => newMetric('cpu', { usage_idle: n }, {}, cpu.timestamp + n));
+    const context = writeContext({ itemIds: ['i0', 'i1', 'i2', 'i3'] });
+    gateway.queued.push({ status: 413 }, 'as usual', { status: 503 });
+    expect((await write(plugin, batch, context)).outcome).toBe('retry');
+    expect(await write(plugin, batch, { ...context, attempt: 2 })).toEqual({ outcome: 'written' });
+    expect(gateway.requests.map((r) => [r.status, r.events])).toEqual([[413, 4], [202, 2], [503, 2], [202, 2]]);
+    expect([...gateway.eventCounts().values()]).toEqual([1, 1, 1, 1]);
+    expect(gateway.events.map((e) => (e.data as { fields: { usage_idle: number } }).fields.usage_idle)).toEqual([0, 1, 2, 3]);
+  });
+
+  it("keys a half by its events: a batch made again with other rules after a restart does not reuse an accepted half's key for other events", async () => {
+    gateway.maxEvents = 2;
+    const batch = [0, 1, 2, 3].map((n) => newMetric('cpu', { usage_idle: n }, { n: String(n) }, cpu.timestamp + n));
+    const context = writeContext({ itemIds: ['i0', 'i1', 'i2', 'i3'] });
+    gateway.queued.push('as usual', 'as usual', { status: 503 });
+    expect((await write(edge().plugin, batch, context)).outcome).toBe('retry');
+    expect(gateway.events.map((e) => e.type)).toEqual(['Metric', 'Metric']);
+
+    // Restarted with a rule that now claims the first item: the first half holds another event.
+    const restarted = edge({ events: [{ type: 'PipelineFailure', when: 'tags.n == "0"', severity: 'error' }] }).plugin;
+    expect(await write(restarted, batch, context)).toEqual({ outcome: 'written' });
+    expect(gateway.events.filter((e) => e.type === 'PipelineFailure').map((e) => e.data)).toEqual([expect.objectContaining({ tags: { n: '0' } })]);
+    const metrics = gateway.events.filter((e) => e.type === 'Metric').map((e) => (e.data as { fields: { usage_idle: number } }).fields.usage_idle);
+    expect(metrics.sort((a, b) => a - b)).toEqual([0, 1, 1, 2, 3]);
   });
 
   it('rejects a single event the gateway still finds too large', async () => {

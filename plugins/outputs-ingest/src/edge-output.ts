@@ -25,6 +25,13 @@ interface PreparedBatch {
   services: ServiceStates;
   /** Keys (of the batch or of its halves) the gateway accepted: a retry does not send them again. */
   accepted: Set<string>;
+  /**
+   * Keys the gateway answered 413 for: a retry goes straight to their halves, since the gateway
+   * may have accepted one half already and would take the whole under this key as new events.
+   */
+  split: Set<string>;
+  /** Items that made no event (send_unmatched is off): never sent, so filtered, not written. */
+  leftOut: number;
 }
 
 function describeAnswer(answer: ApiAnswer): string {
@@ -213,11 +220,12 @@ export class EdgeOutput implements OutputPlugin {
     if (this.prepared?.batchId === context.batchId) return this.prepared;
     const services = structuredClone(this.state.services);
     const events = this.events.make(batch, context.itemIds, services);
-    if (this.events.leftOut > 0) {
-      this.ctx.log.info(`${this.events.leftOut} items no rule claims were left out (send_unmatched is off)`);
+    const leftOut = this.events.leftOut;
+    if (leftOut > 0) {
+      this.ctx.log.info(`${leftOut} items no rule claims were left out (send_unmatched is off)`);
       this.events.leftOut = 0;
     }
-    this.prepared = { batchId: context.batchId, events, services, accepted: new Set() };
+    this.prepared = { batchId: context.batchId, events, services, accepted: new Set(), split: new Set(), leftOut };
     return this.prepared;
   }
 
@@ -227,12 +235,13 @@ export class EdgeOutput implements OutputPlugin {
     if (result.outcome === 'retry') return { ...result, reason: this.redact(result.reason) };
     this.state.services = prepared.services;
     this.ctx.state.save(this.state);
-    return result.outcome === 'written' ? result : { ...result, reason: this.redact(result.reason) };
+    return result.outcome === 'written' ? written({ filtered: prepared.leftOut }) : { ...result, reason: this.redact(result.reason) };
   }
 
   /** POSTs events under `key`; a 413 sends them as two halves, each under its own derived key. */
   private async send(prepared: PreparedBatch, events: IngestEvent[], key: string, signal: AbortSignal): Promise<WriteResult> {
     if (prepared.accepted.has(key)) return written();
+    if (prepared.split.has(key)) return this.sendHalves(prepared, events, key, signal);
     const url = this.ingestUrl;
     let answer: ApiAnswer;
     try {
@@ -242,18 +251,24 @@ export class EdgeOutput implements OutputPlugin {
     }
     if (answer.statusCode === 413) {
       if (events.length === 1) return rejectBatch(`${this.client.host} answered 413 for a single ${events[0].type} event: it is larger than the gateway takes`);
-      const middle = Math.ceil(events.length / 2);
       this.ctx.log.debug(`${this.client.host} answered 413 for ${events.length} events; sending them as two halves`);
-      for (const [half, part] of [events.slice(0, middle), events.slice(middle)].entries()) {
-        const result = await this.send(prepared, part, halfKey(key, half as 0 | 1), signal);
-        if (result.outcome !== 'written') return result;
-      }
-      prepared.accepted.add(key);
-      return written();
+      prepared.split.add(key);
+      return this.sendHalves(prepared, events, key, signal);
     }
     const result = answerOutcome(answer, this.client.host, this.pause, events.length);
     if (result.outcome === 'written') prepared.accepted.add(key);
     return result;
+  }
+
+  /** Each half goes under a key made from `key` and its own event ids, so a key always means the same events. */
+  private async sendHalves(prepared: PreparedBatch, events: IngestEvent[], key: string, signal: AbortSignal): Promise<WriteResult> {
+    const middle = Math.ceil(events.length / 2);
+    for (const part of [events.slice(0, middle), events.slice(middle)]) {
+      const result = await this.send(prepared, part, halfKey(key, part.map((e) => e.id)), signal);
+      if (result.outcome !== 'written') return result;
+    }
+    prepared.accepted.add(key);
+    return written();
   }
 
   /** `vigil ingest --print`: the envelope that would go now for these items, a HostHeartbeat first. Changes nothing. */

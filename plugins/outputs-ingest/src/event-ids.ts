@@ -14,9 +14,13 @@ export function idempotencyKey(batchId: string): string {
   return v5(`batch:${batchId}`, NAMESPACE);
 }
 
-/** The key of one half of a batch the gateway found too large (413): derived, so stable too. */
-export function halfKey(key: string, half: 0 | 1): string {
-  return v5(`${key}/${half}`, NAMESPACE);
+/**
+ * The key of one half of a batch the gateway found too large (413): from the batch key and the
+ * ids of the half's events, so a key never names other events, even when the batch is made
+ * again after a restart with other rules or another policy.
+ */
+export function halfKey(key: string, eventIds: string[]): string {
+  return v5(`${key}/${eventIds.join(',')}`, NAMESPACE);
 }
 
 /** An event's id, from the stable id of the item it was made from and its type. */

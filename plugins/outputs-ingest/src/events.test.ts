@@ -56,11 +56,12 @@ describe('outputs.ingest events: rules', () => {
     expect(events[0].data).toMatchObject({ message: 'nightly backup of /srv failed: disk full', level: 'error' });
   });
 
-  it('leaves out items no rule claims with send_unmatched = false, and says how many', async () => {
+  it('leaves out items no rule claims with send_unmatched = false, says how many, and tells the core they were filtered, not written', async () => {
     const { plugin, ctx } = createOutput(ingest, { api_url: gateway.url, token: gateway.token, workspace_id: gateway.workspace, heartbeat_interval: '0s', send_unmatched: false, events: [{ type: 'BackupFailure', when: 'kind == "log" && message.contains("backup")' }] });
     outputs.push(plugin);
-    const events = await send(plugin, [newMetric('cpu', { usage_idle: 1 }), newLogRecord({ level: 'info', message: 'started' }), newLogRecord({ level: 'error', message: 'backup failed' })]);
-    expect(events.map((e) => e.type)).toEqual(['BackupFailure']);
+    const batch = [newMetric('cpu', { usage_idle: 1 }), newLogRecord({ level: 'info', message: 'started' }), newLogRecord({ level: 'error', message: 'backup failed' })];
+    expect(await plugin.write(batch, writeContext({ itemIds: ['a', 'b', 'c'] }))).toEqual({ outcome: 'written', filtered: 2 });
+    expect(gateway.events.map((e) => e.type)).toEqual(['BackupFailure']);
     expect(ctx.ring.entries().map((e) => e.message)).toContain('2 items no rule claims were left out (send_unmatched is off)');
   });
 
@@ -111,7 +112,8 @@ describe('outputs.ingest events: built in', () => {
 
     const second = createOutput(ingest, options, { state }).plugin;
     outputs.push(second);
-    expect(await second.write([check(1, 0), check(0, 60)], { ...context, attempt: 1 })).toEqual({ outcome: 'written' });
+    // The first check changed nothing and no rule claims it: not sent, so filtered.
+    expect(await second.write([check(1, 0), check(0, 60)], { ...context, attempt: 1 })).toEqual({ outcome: 'written', filtered: 1 });
     expect(gateway.events.map((e) => (e.data as { condition: string }).condition)).toEqual(['down']);
     const third = createOutput(ingest, options, { state }).plugin;
     outputs.push(third);

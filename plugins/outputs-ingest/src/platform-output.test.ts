@@ -37,7 +37,8 @@ describe('outputs.ingest, platform contract', () => {
       newMetric('ci_job', { duration: 3 }, {}, at),
       newMetric('ci_job', { duration: 4 }, {}, at),
     ];
-    expect(await plugin.write(batch, writeContext())).toEqual({ outcome: 'written' });
+    // The two ci_job items were never sent: filtered, not written.
+    expect(await plugin.write(batch, writeContext())).toEqual({ outcome: 'written', filtered: 2 });
     expect(docs('/api/core/agent/metrics/').map((d) => (d.metrics as { name: string }[]).map((m) => m.name))).toEqual([['cpu']]);
     expect(docs('/api/core/agent/docker-metrics/').map((d) => (d.containers as { name: string }[]).map((m) => m.name))).toEqual([['docker_container_mem', 'docker']]);
     expect(docs('/api/core/agent/http-checks/')[0]).toMatchObject({ logSourceId: SOURCE, checks: [{ name: 'http_response', tags: { name: 'shop' }, fields: { up: 1, response_time_ms: 12.5 }, timestamp: '2026-11-23T07:00:00.000Z' }] });

@@ -146,7 +146,8 @@ export class PlatformOutput implements OutputPlugin {
       if (result.outcome !== 'written') return { ...result, reason: this.redact(`${path}: ${result.reason}`) };
       this.accepted.routes.add(route);
     }
-    return written();
+    // Items no route takes were never sent: filtered, not written.
+    return written({ filtered: batch.filter((item) => !platformRoute(item)).length });
   }
 
   async preview(items: Item[] = []): Promise<Record<string, unknown>[]> {

@@ -40,8 +40,8 @@ export class TestGateway {
   /** What GET enrollment gives as ingestUrl; undefined gives none. */
   enrollmentIngestUrl?: string;
   policy: Record<string, unknown> = { heartbeatIntervalSeconds: 3600, alertMode: 'auto' };
-  /** Answers for the next ingest POSTs, in order; then `status`. */
-  readonly queued: GatewayAnswer[] = [];
+  /** Answers for the next ingest POSTs, in order ('as usual': handled as if none were queued); then `status`. */
+  readonly queued: (GatewayAnswer | 'as usual')[] = [];
   /** What every ingest POST gets when nothing is queued. */
   status = 200;
   /** More events than this in one envelope: 413. */
@@ -140,7 +140,7 @@ export class TestGateway {
     if (headerProblems.length > 0 || envelope.batchId !== key) return answer({ status: 400, body: JSON.stringify({ error: 'bad headers', headerProblems }) });
     if (this.acceptedKeys.has(key)) return answer({ status: 200, body: '{"duplicate":true}' });
     const queued = this.queued.shift();
-    if (queued) return answer(queued);
+    if (queued && queued !== 'as usual') return answer(queued);
     if (envelope.events.length > this.maxEvents) return answer({ status: 413, body: '{"error":"too large"}' });
     if (this.status >= 300) return answer({ status: this.status });
     this.acceptedKeys.add(key);

@@ -55,6 +55,20 @@ describe('processors.redact through vigil run --once', () => {
     ]);
   });
 
+  test('cards next to other digits and passwords in camelCase keys or with separators are masked', async () => {
+    writeFileSync(
+      join(dir, 'app.log'),
+      ['paid 4111111111111111 123 qty 2', '{"dbPassword":"hunter2","adminPwd":"x"}', 'connect password=p@ss;word1 host=db', ''].join('\n'),
+    );
+    const { code, records } = await runOnce('[[processors.redact]]');
+    expect(code).toBe(0);
+    expect(records.map((r) => r.message)).toEqual([
+      'paid [REDACTED:credit_card] 123 qty 2',
+      '{"dbPassword":"[REDACTED:password_kv]","adminPwd":"[REDACTED:password_kv]"}',
+      'connect password=[REDACTED:password_kv] host=db',
+    ]);
+  });
+
   test('a keyed hash stands in for each value and the key appears nowhere', async () => {
     writeFileSync(join(dir, 'app.log'), 'a: ann@example.com\nb: ann@example.com\nc: cy@example.com\n');
     const key = 'k-9f8e7d6c5b4a';

@@ -39,9 +39,29 @@ const examples: Record<string, { masks: [string, string][]; leaves: string[] }> 
       ['5500-0000-0000-0004', '<credit_card>'],
       ['amex 3782 822463 10005', 'amex <credit_card>'],
       ['visa 4012 8888 8888 1881.', 'visa <credit_card>.'],
+      // Next to other digits: the card is found among them, and they stay.
+      ['4111111111111111 123', '<credit_card> 123'],
+      ['qty 2 4111111111111111', 'qty 2 <credit_card>'],
+      ['cc 4111 1111 1111 1111 12', 'cc <credit_card> 12'],
+      ['ts 1764584400000 card 5500-0000-0000-0004 cvv 123', 'ts 1764584400000 card <credit_card> cvv 123'],
+      ['1764584400000 4111111111111111', '1764584400000 <credit_card>'],
+      ['card-4111111111111111', 'card-<credit_card>'],
+      ['4111111111111111 4012888888881881', '<credit_card> <credit_card>'],
     ],
-    // A failing Luhn digit, a millisecond timestamp, too short, an order id with no issuer prefix.
-    leaves: ['4111111111111112', 'ts 1764584400000', '411111111111', 'order 9999999999999995', '4111-1111-1111-1111-1111-1111'],
+    // A failing Luhn digit, a millisecond timestamp, too short, an order id with no issuer prefix,
+    // an id of dash-joined groups, phone numbers, digits in a longer word, a list of small numbers.
+    leaves: [
+      '4111111111111112',
+      'ts 1764584400000',
+      '411111111111',
+      'order 9999999999999995',
+      '4111-1111-1111-1111-1111-1111',
+      'order 1234-4111111111111111',
+      'call +1 415 555 2671 or +44 20 7946 0958',
+      'id x4111111111111111',
+      'retries 4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1',
+      'mixed 4111 1111-1111 1111',
+    ],
   },
   bearer_token: {
     masks: [
@@ -65,7 +85,7 @@ const examples: Record<string, { masks: [string, string][]; leaves: string[] }> 
       ],
       ['eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.', '<jwt>'],
     ],
-    leaves: ['eyJhbGciOiJIUzI1NiJ9', 'eyJhbGciOiJIUzI1NiJ9.payload.sig', 'abc.def.ghi'],
+    leaves: ['eyJhbGciOiJIUzI1NiJ9', 'eyJhbGciOiJIUzI1NiJ9.payload.sig', 'abc.def.ghi', 'xeyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.sig'],
   },
   password_kv: {
     masks: [
@@ -74,8 +94,26 @@ const examples: Record<string, { masks: [string, string][]; leaves: string[] }> 
       ["DB_PASSWD='x y'", "DB_PASSWD='<password_kv>'"],
       ['pwd: s3cr3t, next', 'pwd: <password_kv>, next'],
       ['url?user=a&Password=p4ss&x=1', 'url?user=a&Password=<password_kv>&x=1'],
+      // camelCase keys
+      ['{"dbPassword":"hunter2"}', '{"dbPassword":"<password_kv>"}'],
+      ['userPassword=hunter2 ok', 'userPassword=<password_kv> ok'],
+      ['adminPwd=hunter2', 'adminPwd=<password_kv>'],
+      ['DBPassword: hunter2', 'DBPassword: <password_kv>'],
+      // an unquoted value runs to a space or a quote, separators and all
+      ['password=p@ss;word1 next', 'password=<password_kv> next'],
+      ['password=ab,cd&ef', 'password=<password_kv>'],
+      ['{"pwd":12345,"user":"bob"}', '{"pwd":<password_kv>,"user":"bob"}'],
+      // a quote that is not closed, other separators
+      ['password="hunter2', 'password="<password_kv>'],
+      ["password='hunter2 and more", "password='<password_kv>"],
+      ['password => "hunter2"', 'password => "<password_kv>"'],
+      ['password := hunter2', 'password := <password_kv>'],
+      ['/login?password=s3cr3t#top', '/login?password=<password_kv>#top'],
+      // escaped quotes, as in a raw JSON line
+      ['{"msg":"login password=\\"hunter2\\" ok"}', '{"msg":"login password=\\"<password_kv>\\" ok"}'],
+      ['{"password":"a\\"b"}', '{"password":"<password_kv>"}'],
     ],
-    leaves: ['password reset email sent', 'passwords: 3', 'password=', 'bypass=1', 'mypassword=abc'],
+    leaves: ['password reset email sent', 'passwords: 3', 'password=', 'bypass=1', 'mypassword=abc', 'MYPASSWORD=abc', 'password=""', 'userPasswordHash=abc', 'Password, please'],
   },
 };
 

@@ -53,6 +53,9 @@ describe('processors.redact', () => {
     expect(out.message).toBe(`[REDACTED:email:${hash('a@example.com')}] then [REDACTED:email:${hash('b@example.com')}] then [REDACTED:email:${hash('a@example.com')}]`);
     const custom = createProcessor(redact, { patterns: ['ipv4'], hash: true, hash_key: 'k3y', replacement: '<{hash}>' });
     expect((custom(record('ip 10.0.0.1')) as LogRecord).message).toBe(`ip <${hash('10.0.0.1')}>`);
+    // Of a card among other digits, only the card is hashed: the same card gives the same hash.
+    const cards = createProcessor(redact, { patterns: ['credit_card'], hash: true, hash_key: 'k3y', replacement: '<{hash}>' });
+    expect((cards(record('qty 2 4111 1111 1111 1111 123')) as LogRecord).message).toBe(`qty 2 <${hash('4111 1111 1111 1111')}> 123`);
   });
 
   it('rejects a custom pattern that does not compile, naming it', () => {

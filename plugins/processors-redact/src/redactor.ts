@@ -103,18 +103,31 @@ export class Redactor {
       const start = entry.startsBefore ? entry.startsBefore(text, m.index, done) : m.index;
       const match = start === m.index ? m[0] : text.slice(start, end);
       if (end === start || (entry.accepts && !entry.accepts(match))) continue;
-      const secret = m.groups![`__s${index}`];
-      let masked: string;
-      if (secret === undefined) masked = this.mask(entry.name, match);
-      else {
-        const at = match.lastIndexOf(secret);
-        masked = match.slice(0, at) + this.mask(entry.name, secret) + match.slice(at + secret.length);
-      }
-      out += text.slice(done, start) + masked;
+      const spans = this.spansOf(entry, match, m.groups![`__s${index}`]);
+      if (spans.length === 0) continue;
+      out += text.slice(done, start) + this.maskSpans(entry.name, match, spans);
       done = end;
       changed = true;
     }
     return changed ? out + text.slice(done) : text;
+  }
+
+  /** The parts of a match to mask: what `spans` finds, the secret group, or all of it. */
+  private spansOf(entry: PatternEntry, match: string, secret: string | undefined): [number, number][] {
+    if (entry.spans) return entry.spans(match);
+    if (secret === undefined) return [[0, match.length]];
+    const at = match.lastIndexOf(secret);
+    return [[at, at + secret.length]];
+  }
+
+  private maskSpans(name: string, match: string, spans: [number, number][]): string {
+    let out = '';
+    let done = 0;
+    for (const [start, end] of spans) {
+      out += match.slice(done, start) + this.mask(name, match.slice(start, end));
+      done = end;
+    }
+    return out + match.slice(done);
   }
 
   private mask(name: string, match: string): string {

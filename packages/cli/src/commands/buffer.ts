@@ -1,4 +1,5 @@
-import { bufferSettings, formatSize, inspectBuffer, type Registry } from '@vigil/core/runtime';
+import { bufferSettings, formatSize, type Registry } from '@vigil/core/runtime';
+import { inspectBuffer } from '@vigil/core/disk-buffer';
 import { loadFromFlags, type SourceFlags } from '../load.js';
 import { formatTable } from '../table.js';
 import { UsageError } from '../usage.js';

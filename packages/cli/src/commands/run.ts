@@ -1,4 +1,4 @@
-import { Agent, ConfigErrors, createEnvironment, CurrentAgent, logLevelOf, noOutputsError, settlesBy, StatusServer, type AgentEnvironment, type Registry } from '@vigil/core/runtime';
+import { Agent, ConfigErrors, createEnvironment, CurrentAgent, logLevelOf, noOutputsError, settlesBy, type AgentEnvironment, type Registry } from '@vigil/core/runtime';
 import { loadFromFlags, type SourceFlags } from '../load.js';
 import { FlushSignals } from './flush-signals.js';
 
@@ -28,7 +28,7 @@ async function runForever(first: Agent, env: AgentEnvironment, flags: RunFlags, 
   let agent = first;
   // What the status API reads; it outlives every reload.
   const current = new CurrentAgent(first, env);
-  const api = first.config.api.listen ? new StatusServer({ listen: first.config.api.listen, token: first.config.api.token, view: current }) : undefined;
+  const api = first.config.api.listen ? new (await import('@vigil/core/status-api')).StatusServer({ listen: first.config.api.listen, token: first.config.api.token, view: current }) : undefined;
   if (api) env.logger.info(`status API listening on ${await api.start()}`);
   let busy: Promise<unknown> = agent.start().finally(() => {
     if (current.phase === 'starting') current.phase = 'running';

@@ -1,4 +1,5 @@
-import { apiUrl, type EngineStatus, type Registry } from '@vigil/core/runtime';
+import { apiUrl, type Registry } from '@vigil/core/runtime';
+import type { EngineStatus } from '@vigil/core/status-api';
 import { loadFromFlags, type SourceFlags } from '../load.js';
 import { renderTop, type StatusSample } from '../top-screen.js';
 import { UsageError } from '../usage.js';

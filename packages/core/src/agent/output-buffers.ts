@@ -3,7 +3,6 @@ import { basename, dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { BufferEvents, ItemBuffer } from '../buffers/buffer.js';
 import { MemoryBuffer } from '../buffers/memory-buffer.js';
-import { DiskBuffer, inspectBuffer } from '../buffers/disk/index.js';
 import type { BufferSettings } from '../config/buffer-settings.js';
 import type { RunningOutput } from '../pipeline/running-output.js';
 
@@ -30,6 +29,8 @@ export async function openBuffer(settings: BufferSettings, output: RunningOutput
   relay.owner = output;
   if (settings.strategy === 'disk') {
     try {
+      // Imported here: an agent with memory buffers only never loads the disk buffer's code.
+      const { DiskBuffer } = await import('../buffers/disk/index.js');
       const buffer = await DiskBuffer.open({
         directory: settings.directory,
         limit: settings.limit,
@@ -53,6 +54,8 @@ export async function openBuffer(settings: BufferSettings, output: RunningOutput
  */
 export async function reportOrphanedBuffers(settings: BufferSettings[], log: Logger): Promise<void> {
   const disk = settings.filter((s) => s.strategy === 'disk');
+  if (disk.length === 0) return;
+  const { inspectBuffer } = await import('../buffers/disk/index.js');
   const owned = new Set(disk.map((s) => s.directory));
   for (const root of new Set(disk.map((s) => dirname(s.directory)))) {
     let folders: string[];

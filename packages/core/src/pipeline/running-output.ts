@@ -333,7 +333,8 @@ export class RunningOutput {
         this.stats.errors++;
         const failure = `write of ${batch.items.length} items failed: ${result.reason}`;
         const wait = this.backOff(failure, result.retryAfterMs);
-        this.log.error(`${failure}; ${buffer.length} items kept, retry in ${formatDuration(wait)}`);
+        // A quiet retry: the output has already said why, once; each further try is debug.
+        this.log[result.quiet ? 'debug' : 'error'](`${failure}; ${buffer.length} items kept, retry in ${formatDuration(wait)}`);
         this.updateBufferStats();
         return false;
       }
@@ -343,8 +344,11 @@ export class RunningOutput {
       this.health.consecutiveFailures = 0;
       this.health.retryAt = undefined;
       if (result.outcome === 'written') {
-        this.stats.metrics_written += batch.items.length;
-        this.logWritten(batch.items.length, took, failures);
+        // Items the output left out on purpose are filtered, not written.
+        const filtered = Math.min(batch.items.length, Math.max(0, Math.floor(result.filtered ?? 0)));
+        this.stats.metrics_filtered += filtered;
+        this.stats.metrics_written += batch.items.length - filtered;
+        this.logWritten(batch.items.length - filtered, took, failures);
         this.health.lastSuccessAt = Date.now();
       } else this.reject(batch, result.reason);
       this.updateBufferStats();

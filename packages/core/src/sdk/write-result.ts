@@ -4,15 +4,27 @@
  * good (the server will never take it: it is dropped, counted in `metrics_rejected` and logged).
  */
 export type WriteResult =
-  | { outcome: 'written' }
-  | { outcome: 'retry'; reason: string; retryAfterMs?: number }
+  | { outcome: 'written'; filtered?: number }
+  | { outcome: 'retry'; reason: string; retryAfterMs?: number; quiet?: boolean }
   | { outcome: 'rejected'; reason: string };
 
-export const written = (): WriteResult => ({ outcome: 'written' });
+/**
+ * The batch is done. `filtered`: how many of its items the output left out on purpose (its own
+ * rules said not to send them); they are counted in `metrics_filtered`, the rest in `metrics_written`.
+ */
+export function written(options: { filtered?: number } = {}): WriteResult {
+  return options.filtered ? { outcome: 'written', filtered: options.filtered } : { outcome: 'written' };
+}
 
-/** The batch stays at the front of the buffer; `retryAfterMs` (a server's Retry-After) sets the earliest next try. */
-export function retryLater(reason: string, retryAfterMs?: number): WriteResult {
-  return retryAfterMs === undefined ? { outcome: 'retry', reason } : { outcome: 'retry', reason, retryAfterMs };
+/**
+ * The batch stays at the front of the buffer; `retryAfterMs` (a server's Retry-After) sets the
+ * earliest next try. `quiet`: the output has already told the user about this condition (once),
+ * so the core logs the retry at debug instead of error; it is still counted in errors and retries.
+ */
+export function retryLater(reason: string, retryAfterMs?: number, options: { quiet?: boolean } = {}): WriteResult {
+  const result: WriteResult = retryAfterMs === undefined ? { outcome: 'retry', reason } : { outcome: 'retry', reason, retryAfterMs };
+  if (options.quiet) result.quiet = true;
+  return result;
 }
 
 /** The batch can never be written as it is: drop it (counted, logged once, kept under `buffer_directory/rejected/`). */

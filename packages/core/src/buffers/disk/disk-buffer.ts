@@ -706,11 +706,35 @@ export class DiskBuffer implements ItemBuffer {
         return undefined;
       }
       batch = this.makeBatch(randomUUID(), read, skip, read.seqs[skip]!, read.seqs[read.seqs.length - 1]!);
+      return this.keepNewBatch(batch, max, ahead);
     }
     if (ahead) this.formedAhead = { batch, max };
     else this.inFlight = batch;
     this.stateDirty = true;
     await this.saveProgress();
+    return batch;
+  }
+
+  /**
+   * A new batch id is handed out only once the state that holds it is saved: otherwise a kill -9
+   * would give the same items another id (and an output its receiver's dedup relies on, another
+   * key). A failed save throws, and the flush backs off and tries again; a batch formed ahead is
+   * just forgotten.
+   */
+  private async keepNewBatch(batch: DiskBatch, max: number, ahead: boolean): Promise<DiskBatch | undefined> {
+    if (ahead) this.formedAhead = { batch, max };
+    else this.inFlight = batch;
+    this.stateDirty = true;
+    try {
+      await this.saveProgress({ mustSucceed: true });
+    } catch (err) {
+      if (ahead) {
+        this.formedAhead = undefined;
+        return undefined;
+      }
+      this.inFlight = undefined;
+      throw err;
+    }
     return batch;
   }
 
