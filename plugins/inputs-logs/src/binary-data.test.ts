@@ -1,22 +1,7 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { makeTempDir, messages, startLogs, waitFor, type Running } from './test-support.js';
+import { messages, perTest, waitFor } from './test-support.js';
 
-let tmp: ReturnType<typeof makeTempDir>;
-let running: Running[] = [];
-beforeEach(() => {
-  tmp = makeTempDir();
-  running = [];
-});
-afterEach(async () => {
-  for (const r of running) await r.stop();
-  tmp.remove();
-});
-
-async function start(options: Record<string, unknown>, extra?: Parameters<typeof startLogs>[1]): Promise<Running> {
-  const r = await startLogs(options, extra);
-  running.push(r);
-  return r;
-}
+const { tmp, start } = perTest();
 
 describe('binary data', () => {
   /** 4 KiB of every byte value but the line break, NUL first: one binary "line" once a \n follows. */

@@ -2,29 +2,9 @@ import { appendFileSync, readFileSync, renameSync, statSync, truncateSync, write
 import type { PluginState } from '@vigil/core';
 import { memoryState } from '@vigil/core/testing';
 import type { SavedFile, SavedState } from './saved-state.js';
-import { makeTempDir, messages, openDescriptors, startLogs, waitFor, type Running, type StartOptions } from './test-support.js';
+import { messages, openDescriptors, perTest, type Running, waitFor } from './test-support.js';
 
-let tmp: ReturnType<typeof makeTempDir>;
-let running: Running[] = [];
-beforeEach(() => {
-  tmp = makeTempDir();
-  running = [];
-});
-afterEach(async () => {
-  for (const r of running) await r.stop();
-  tmp.remove();
-});
-
-async function start(options: Record<string, unknown>, extra?: StartOptions): Promise<Running> {
-  const r = await startLogs(options, extra);
-  running.push(r);
-  return r;
-}
-
-async function stop(r: Running): Promise<void> {
-  running = running.filter((x) => x !== r);
-  await r.stop();
-}
+const { tmp, start, stop } = perTest();
 
 const numbered = (prefix: string, from: number, to: number) => Array.from({ length: to - from }, (_, i) => `${prefix} ${from + i}\n`).join('');
 const linesOf = (text: string) => text.split('\n').slice(0, -1);

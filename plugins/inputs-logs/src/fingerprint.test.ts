@@ -1,28 +1,8 @@
 import { appendFileSync, copyFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { memoryState } from '@vigil/core/testing';
-import { makeTempDir, messages, startLogs, waitFor, type Running } from './test-support.js';
+import { messages, perTest, waitFor } from './test-support.js';
 
-let tmp: ReturnType<typeof makeTempDir>;
-let running: Running[] = [];
-beforeEach(() => {
-  tmp = makeTempDir();
-  running = [];
-});
-afterEach(async () => {
-  for (const r of running) await r.stop();
-  tmp.remove();
-});
-
-async function start(options: Record<string, unknown>, extra?: Parameters<typeof startLogs>[1]): Promise<Running> {
-  const r = await startLogs(options, extra);
-  running.push(r);
-  return r;
-}
-
-async function stop(r: Running): Promise<void> {
-  running = running.filter((x) => x !== r);
-  await r.stop();
-}
+const { tmp, start, stop } = perTest();
 
 const BANNER = '=== service log, format v2 ===\n';
 

@@ -4,29 +4,9 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { checkOptions, createRecordingAccumulator, createTestContext, memoryState } from '@vigil/core/testing';
 import logs, { type LogsOptions } from './index.js';
-import { makeTempDir, messages, openDescriptors, sleep, startLogs, waitFor, type Running } from './test-support.js';
+import { messages, openDescriptors, perTest, sleep, waitFor } from './test-support.js';
 
-let tmp: ReturnType<typeof makeTempDir>;
-let running: Running[] = [];
-beforeEach(() => {
-  tmp = makeTempDir();
-  running = [];
-});
-afterEach(async () => {
-  for (const r of running) await r.stop();
-  tmp.remove();
-});
-
-async function start(options: Record<string, unknown>, extra?: Parameters<typeof startLogs>[1]): Promise<Running> {
-  const r = await startLogs(options, extra);
-  running.push(r);
-  return r;
-}
-
-async function stop(r: Running): Promise<void> {
-  running = running.filter((x) => x !== r);
-  await r.stop();
-}
+const { tmp, start, stop } = perTest();
 
 describe('reading log files', () => {
   test('lines appended to a file become log records with time, level, message, source, attributes and the path tag', async () => {

@@ -73,3 +73,36 @@ export function openDescriptors(): string[] {
     }
   });
 }
+
+/**
+ * Per test of the file it is called in: a fresh temp dir (`tmp`), and `start`/`stop` for
+ * plugin instances, every one still running stopped after the test and the dir removed.
+ */
+export function perTest() {
+  let current: ReturnType<typeof makeTempDir> | undefined;
+  let running: Running[] = [];
+  beforeEach(() => {
+    current = makeTempDir();
+    running = [];
+  });
+  afterEach(async () => {
+    for (const r of running) await r.stop();
+    current!.remove();
+  });
+  const tmp = {
+    get dir() {
+      return current!.dir;
+    },
+    path: (name: string) => current!.path(name),
+  };
+  const start = async (options: Record<string, unknown>, extra?: StartOptions): Promise<Running> => {
+    const r = await startLogs(options, extra);
+    running.push(r);
+    return r;
+  };
+  const stop = async (r: Running): Promise<void> => {
+    running = running.filter((x) => x !== r);
+    await r.stop();
+  };
+  return { tmp, start, stop };
+}
